@@ -1,0 +1,35 @@
+"""The exception tree of justicelink.
+
+Every error a user can cause derives from :class:`JusticelinkError` and from the builtin it
+refines, so callers may catch either::
+
+    JusticelinkError
+    ├── MappingError (ValueError)        the mapping file is malformed or inconsistent
+    ├── ExtractError (ValueError)        an extract cannot be read as the mapping describes
+    ├── SourceFileNotFoundError (FileNotFoundError)   a file named by the user is missing
+    └── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
+
+The CLI turns any of these into one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+
+class JusticelinkError(Exception):
+    """Root of every error justicelink raises on purpose."""
+
+
+class MappingError(ValueError, JusticelinkError):
+    """The mapping file (agencies.yaml) is malformed or names something that does not exist."""
+
+
+class ExtractError(ValueError, JusticelinkError):
+    """An extract cannot be read the way its mapping says."""
+
+
+class SourceFileNotFoundError(FileNotFoundError, JusticelinkError):
+    """A file named on the command line or in the mapping file does not exist."""
+
+
+class WarehouseError(RuntimeError, JusticelinkError):
+    """The warehouse cannot be opened, read or written."""

@@ -1,0 +1,310 @@
+"""From a staged extract to canonical rows and a list of problems, as sqlglot expressions.
+
+For one extract, :func:`normalise_query` selects every canonical column from the staged text
+table (dates parsed with the mapping's formats, codes mapped, offences coded to ICCS) next to
+the raw values, and :func:`problem_queries` yields one query per check, each returning the
+rows that fail it with the column, the raw value, the reason and whether the failure blocks
+the row (quarantine) or only makes one value unusable (value issue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlglot.expressions as exp
+
+from justicelink.ingest.mapping import Column, ExtractFile
+from justicelink.ingest.readers import ROW
+from justicelink.model.canonical import ENTITY_TABLE, REQUIRED_FIELDS, TABLES, FieldKind
+from justicelink.model.enums import Entity
+
+STAGE = "_jl_stage"  # the registered Arrow table of the extract
+NORMALISED = "_jl_normalised"  # temp table: canonical columns, raw values, key
+KEY = "_jl_key"
+RANK = "_jl_rank"  # 1 for the first row with a key, 2 for its first repeat, ...
+
+# The identifier column of each table whose rows have one: a reload replaces rows by it.
+ID_COLUMN: dict[str, str] = {
+    "person_record": "record_id",
+    "incident": "incident_id",
+    "case_event": "event_id",
+}
+
+
+def _fn(name: str, *args: exp.Expression) -> exp.Expression:
+    """A call of an engine function by its exact name (no dialect rewriting)."""
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _lit(value: str | int | float | bool | None) -> exp.Expression:
+    if value is None:
+        return exp.null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)
+
+
+def _source(name: str) -> exp.Expression:
+    return exp.column(name, table=STAGE, quoted=True)
+
+
+def _clean(name: str) -> exp.Expression:
+    """The source value trimmed, with an empty string read as missing."""
+    return exp.Nullif(this=exp.Trim(this=_source(name)), expression=_lit(""))
+
+
+def raw_name(field: str) -> str:
+    """The column of the normalised table holding a field's raw (trimmed) source value."""
+    return f"_raw_{field}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One check: a condition on the normalised table and what failing it means."""
+
+    column: str
+    condition: exp.Expression
+    raw: exp.Expression
+    reason: str
+    blocking: bool
+
+
+def _parse_date(value: exp.Expression, formats: tuple[str, ...]) -> exp.Expression:
+    tries = [_fn("try_strptime", value, _lit(fmt)) for fmt in formats]
+    first = tries[0] if len(tries) == 1 else exp.Coalesce(this=tries[0], expressions=tries[1:])
+    return exp.cast(first, "DATE")
+
+
+def _precision(value: exp.Expression, formats: tuple[str, ...]) -> exp.Expression:
+    def level(fmt: str) -> str:
+        if "%d" in fmt or "%j" in fmt:
+            return "day"
+        return "month" if "%m" in fmt or "%b" in fmt or "%B" in fmt else "year"
+
+    case = exp.Case()
+    for fmt in formats:
+        case = case.when(
+            exp.Not(this=exp.Is(this=_fn("try_strptime", value, _lit(fmt)), expression=exp.null())),
+            _lit(level(fmt)),
+        )
+    return case
+
+
+def _value_map(value: exp.Expression, column: Column) -> exp.Expression:
+    case = exp.Case(this=value)
+    for code, target in (column.values or {}).items():
+        case = case.when(_lit(code), _lit(target))
+    return case
+
+
+def _agency_prefixed(agency_id: str | None, value: exp.Expression) -> exp.Expression:
+    if agency_id is None:
+        return value
+    return exp.DPipe(this=_lit(f"{agency_id}:"), expression=value, safe=True)
+
+
+def _key(extract: ExtractFile) -> exp.Expression:
+    parts = [_clean(name) for name in extract.key]
+    if len(parts) == 1:
+        return parts[0]
+    any_missing = exp.or_(*[exp.Is(this=p, expression=exp.null()) for p in parts])
+    joined = _fn("concat_ws", _lit("\x1f"), *parts)
+    return exp.Case().when(any_missing, exp.null()).else_(joined)
+
+
+def normalise_query(extract: ExtractFile, *, run_id: str) -> exp.Select:
+    """Select the canonical columns of ``extract`` from the staged table, raw values beside.
+
+    The result has every column of the entity's canonical table (NULL where the mapping does
+    not fill it), ``_raw_<field>`` for every mapped field, and ``_jl_key``.
+    """
+    table = ENTITY_TABLE[extract.entity]
+    values: dict[str, exp.Expression] = {name: exp.null() for name, _ in TABLES[table]}
+    rank = exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[_key(extract)],
+        order=exp.Order(expressions=[exp.Ordered(this=exp.column(ROW, table=STAGE, quoted=True))]),
+    )
+    extra: dict[str, exp.Expression] = {KEY: _key(extract), RANK: rank}
+    joins: list[tuple[exp.Expression, exp.Expression]] = []
+    by_field = {c.field: c for c in extract.columns}
+    for column in extract.columns:
+        raw = _clean(column.source)
+        extra[raw_name(column.field)] = raw
+        _normalise_field(extract, column, raw, values, joins)
+    _derive(extract, by_field, values)
+    values["source_file"] = _lit(extract.label)
+    values["source_row"] = exp.column(ROW, table=STAGE, quoted=True)
+    values["run_id"] = _lit(run_id)
+    if "agency_id" in values and extract.agency_id is not None:
+        values["agency_id"] = _lit(extract.agency_id)
+    select = exp.select(
+        *[exp.alias_(v, name, quoted=True) for name, v in {**values, **extra}.items()]
+    ).from_(exp.to_table(STAGE))
+    for table_expr, on in joins:
+        select = select.join(table_expr, on=on, join_type="left")
+    return select
+
+
+def _normalise_field(
+    extract: ExtractFile,
+    column: Column,
+    raw: exp.Expression,
+    values: dict[str, exp.Expression],
+    joins: list[tuple[exp.Expression, exp.Expression]],
+) -> None:
+    kind, name = column.spec.kind, column.field
+    if kind is FieldKind.TEXT:
+        values[name] = raw
+    elif kind is FieldKind.DATE:
+        values[name] = _parse_date(raw, column.formats)
+    elif kind is FieldKind.PARTIAL_DATE:
+        values[name] = _parse_date(raw, column.formats)
+        values["dob_precision"] = _precision(raw, column.formats)
+        values["birth_year"] = _fn("year", _parse_date(raw, column.formats))
+        values["date_of_birth_raw"] = raw
+    elif kind in (FieldKind.ENUM, FieldKind.BOOLEAN):
+        values[name] = _value_map(raw, column)
+        if f"{name}_raw" in values:
+            values[f"{name}_raw"] = raw
+    elif kind is FieldKind.INTEGER:
+        number = exp.TryCast(this=raw, to=exp.DataType.build("DOUBLE"))
+        whole = exp.EQ(this=number, expression=exp.Floor(this=number))
+        values[name] = exp.Case().when(whole, exp.cast(number, "BIGINT"))
+    elif kind is FieldKind.DURATION:
+        number = exp.TryCast(this=raw, to=exp.DataType.build("DOUBLE"))
+        days = exp.Mul(this=number, expression=_lit(column.days_per_unit))
+        values[name] = exp.cast(exp.Round(this=days), "BIGINT")
+    elif kind is FieldKind.OFFENCE:
+        alias = "_jl_oc"
+        values["offence_code_raw"] = raw
+        values["iccs_code"] = exp.column("iccs_code", table=alias)
+        on = exp.EQ(this=exp.column("national_code", table=alias), expression=exp.Upper(this=raw))
+        joins.append((exp.to_table("offence_code").as_(alias), on))
+    elif kind is FieldKind.PERSON_KEY:
+        values["record_id"] = _agency_prefixed(extract.agency_id, raw)
+    elif kind is FieldKind.INCIDENT_KEY:
+        values["incident_id"] = _agency_prefixed(extract.agency_id, raw)
+
+
+def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str, exp.Expression]) -> None:
+    """Identifiers and the name parts that follow from other fields."""
+    key = _key(extract)
+    if extract.entity is Entity.PERSON_RECORD:
+        values["record_id"] = _agency_prefixed(extract.agency_id, key)
+        values["record_key"] = key
+        _derive_names(by_field, values)
+    elif extract.entity is Entity.INCIDENT:
+        values["incident_id"] = _agency_prefixed(extract.agency_id, key)
+        values["incident_key"] = key
+    elif extract.entity is Entity.CASE_EVENT:
+        values["event_id"] = _agency_prefixed(extract.agency_id, key)
+
+
+def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expression]) -> None:
+    full = by_field.get("full_name")
+    if full is not None:
+        # Runs of spaces collapse so that tokens split cleanly.
+        text = _fn("regexp_replace", _clean(full.source), _lit(r"\s+"), _lit(" "), _lit("g"))
+        values["full_name"] = text
+        if full.name_order == "family_first" and "family_name" not in by_field:
+            values["family_name"] = _fn("regexp_extract", text, _lit(r"^(\S+)"), _lit(1))
+            rest = _fn("regexp_replace", text, _lit(r"^\S+\s*"), _lit(""))
+            values["given_names"] = exp.Nullif(this=rest, expression=_lit(""))
+        elif full.name_order == "given_first" and "family_name" not in by_field:
+            values["family_name"] = _fn("regexp_extract", text, _lit(r"(\S+)$"), _lit(1))
+            rest = _fn("regexp_replace", text, _lit(r"\s*\S+$"), _lit(""))
+            values["given_names"] = exp.Nullif(this=rest, expression=_lit(""))
+        values["name_order"] = _lit(full.name_order)
+    else:
+        parts = [values["given_names"], values["family_name"]]
+        joined = _fn("concat_ws", _lit(" "), *parts)
+        values["full_name"] = exp.Nullif(this=joined, expression=_lit(""))
+        values["name_order"] = _lit("split")
+
+
+def _col(name: str) -> exp.Expression:
+    return exp.column(name, table=NORMALISED, quoted=True)
+
+
+def _present(name: str) -> exp.Expression:
+    return exp.Not(this=exp.Is(this=_col(name), expression=exp.null()))
+
+
+def _missing(name: str) -> exp.Expression:
+    return exp.Is(this=_col(name), expression=exp.null())
+
+
+def problems(extract: ExtractFile) -> Iterator[Problem]:
+    """Every check that applies to ``extract``."""
+    key_columns = ", ".join(extract.key)
+    yield Problem(key_columns, _missing(KEY), exp.null(), "missing key", True)
+    repeated = exp.and_(_present(KEY), exp.GT(this=_col(RANK), expression=_lit(1)))
+    yield Problem(key_columns, repeated, _col(KEY), "duplicate key: an earlier row has it", True)
+    required = set(REQUIRED_FIELDS[extract.entity])
+    for column in extract.columns:
+        yield from _field_problems(extract, column, column.required or column.field in required)
+
+
+def _field_problems(extract: ExtractFile, column: Column, required: bool) -> Iterator[Problem]:
+    raw = _raw(column)
+    name = column.source
+    kind = column.spec.kind
+    if required:
+        yield Problem(name, _missing(raw_name(column.field)), exp.null(), "missing required value", True)
+    has_raw = _present(raw_name(column.field))
+    if kind in (FieldKind.DATE, FieldKind.PARTIAL_DATE):
+        reason = f"unparseable date (expected {' or '.join(column.formats)})"
+        yield Problem(name, exp.and_(has_raw, _missing(column.field)), raw, reason, required)
+    elif kind in (FieldKind.ENUM, FieldKind.BOOLEAN):
+        codes = [_lit(code) for code in (column.values or {})]
+        unknown = exp.Not(this=raw.isin(*codes)) if codes else exp.true()
+        reason = f"code not in the value map of {column.field}"
+        yield Problem(name, exp.and_(has_raw, unknown), raw, reason, required)
+    elif kind is FieldKind.INTEGER:
+        reason = "not a whole number"
+        yield Problem(name, exp.and_(has_raw, _missing(column.field)), raw, reason, required)
+    elif kind is FieldKind.DURATION:
+        bad = exp.or_(_missing(column.field), exp.LT(this=_col(column.field), expression=_lit(0)))
+        reason = "not a non-negative number"
+        yield Problem(name, exp.and_(has_raw, bad), raw, reason, required)
+    elif kind is FieldKind.OFFENCE:
+        reason = "offence code not in the crosswalk (kept, counted as unmapped)"
+        yield Problem(name, exp.and_(has_raw, _missing("iccs_code")), raw, reason, False)
+    elif kind in (FieldKind.PERSON_KEY, FieldKind.INCIDENT_KEY):
+        yield _reference_problem(extract, column, has_raw, raw)
+
+
+def _raw(column: Column) -> exp.Expression:
+    return _col(raw_name(column.field))
+
+
+def _reference_problem(
+    extract: ExtractFile, column: Column, has_raw: exp.Expression, raw: exp.Expression
+) -> Problem:
+    if column.spec.kind is FieldKind.PERSON_KEY:
+        target, id_column, what = "person_record", "record_id", "person"
+    else:
+        target, id_column, what = "incident", "incident_id", "incident"
+    known = exp.select(id_column).from_(target)
+    orphan = exp.Not(this=_col(id_column).isin(query=known))
+    reason = f"no {what} with this key in the agency's {target} file"
+    return Problem(column.source, exp.and_(has_raw, orphan), raw, reason, True)
+
+
+def problem_select(problem: Problem) -> exp.Select:
+    """The rows failing one check, as (source_row, column_name, raw_value, reason, blocking)."""
+    return (
+        exp.select(
+            exp.alias_(_col("source_row"), "source_row"),
+            exp.alias_(_lit(problem.column), "column_name"),
+            exp.alias_(exp.cast(problem.raw, "VARCHAR"), "raw_value"),
+            exp.alias_(_lit(problem.reason), "reason"),
+            exp.alias_(_lit(problem.blocking), "blocking"),
+        )
+        .from_(NORMALISED)
+        .where(problem.condition)
+    )
