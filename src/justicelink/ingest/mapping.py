@@ -193,9 +193,15 @@ _StringKeyLoader.add_implicit_resolver(
 )
 
 
+_UNION_TAGS = {"str", "bool", "int", "float", "none", "ColumnSpec"}
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a path into the YAML, without union-member tags."""
     text = ""
     for part in loc:
+        if isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("list[", "dict["))):
+            continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(top level)"
 
@@ -226,7 +232,8 @@ def load_mapping(path: Path) -> Mapping:
         spec = MappingSpec.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
-        first = errors[0]
+        # Of the alternatives a union tried, the one that got deepest says what was meant.
+        first = max(errors, key=lambda e: len(e["loc"]))
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise MappingError(f"{path}: {_location(first['loc'])}: {first['msg']}{more}") from None
     return Mapping(path=path, spec=spec, files=tuple(_resolve(path, spec)))

@@ -99,6 +99,12 @@ def _read_csv(extract: ExtractFile) -> RawExtract:
     if len(set(header)) != len(header):
         repeated = next(h for h in header if header.count(h) > 1)
         raise ExtractError(f"{extract.path}: column {repeated!r} appears twice in the header")
+    data = extract.path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Arrow cannot report an undecodable record; the record-by-record reader can.
+        return _read_csv_by_record(extract, header, wanted)
     invalid: list[object] = []
 
     def keep_count(row: object) -> str:
@@ -107,7 +113,7 @@ def _read_csv(extract: ExtractFile) -> RawExtract:
 
     try:
         table = pa_csv.read_csv(
-            extract.path,
+            pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
             parse_options=pa_csv.ParseOptions(
                 delimiter=extract.delimiter, newlines_in_values=True, invalid_row_handler=keep_count

@@ -85,8 +85,8 @@ def _pick(rng: np.random.Generator, probs: npt.NDArray[np.float64]) -> IntArray:
     return (u >= cum).sum(axis=1).astype(np.int64) + 1
 
 
-def process(rng: np.random.Generator, date: IntArray, code: IntArray, age: npt.NDArray[np.float64]
-            ) -> Flow:
+def process(rng: np.random.Generator, date: IntArray, code: IntArray,
+            age: npt.NDArray[np.float64], end: int) -> Flow:
     """Take every offence through police, prosecution, courts, prisons and probation.
 
     Args:
@@ -94,6 +94,8 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray, age: npt.N
         date: Day each offence occurred.
         code: Offence code index of each offence.
         age: Offender's age in years at the offence.
+        end: Last day of the window; offences are recorded by then at the latest, so that every
+            offender appears in the police extract.
 
     Returns:
         The flow of every offence; steps that do not happen are dated :data:`NEVER`.
@@ -102,7 +104,7 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray, age: npt.N
     sev = codes.code_array("seriousness").astype(np.int64)[code]
     juvenile = age < 18
     murder = code == [c.code for c in codes.CODES].index("PC-302")
-    recorded = date + _delay(rng, n, 6.0, zero_share=0.5)
+    recorded = np.minimum(date + _delay(rng, n, 6.0, zero_share=0.5), end)
 
     # Police: a few cases end without action; cautions for minor offences and juveniles.
     p_caution = np.select([sev == codes.MINOR, sev == codes.SERIOUS], [0.25, 0.05], 0.0)

@@ -1,0 +1,37 @@
+"""The justicelink command line: a thin layer over the library.
+
+Every command prints a readable summary, takes ``--json`` for scripting, and ends a user's
+mistake with one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from justicelink.cli import ingest as ingest_cmd
+from justicelink.cli import mapping as mapping_cmd
+from justicelink.cli import synth as synth_cmd
+
+app = typer.Typer(
+    name="justicelink",
+    help=(
+        "Turn what police, prosecution, courts, prisons and probation record into "
+        "validated, ICCS-coded, linkable evidence.\n\n"
+        "A first run, on a synthetic country:\n\n"
+        "    justicelink synth --out country --people 5000\n\n"
+        "    justicelink ingest country\n\n"
+        "Each command explains itself: justicelink COMMAND --help."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.command("synth")(synth_cmd.synth)
+app.command("ingest")(ingest_cmd.ingest)
+app.add_typer(mapping_cmd.app, name="mapping")
+
+
+def main() -> None:
+    """Entry point of the ``justicelink`` console script."""
+    app()
