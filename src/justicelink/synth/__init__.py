@@ -1,0 +1,152 @@
+"""The synthetic country Examplia: true persons, their criminal careers, and agency extracts.
+
+:func:`generate_country` writes, under one directory, the extracts each agency would hand over
+(in the layouts ``agencies.yaml`` describes, with each agency's identity errors and bad rows),
+the reference files, and the truth the evaluation compares against.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from justicelink.synth import calendar, codes, justice
+from justicelink.synth.agencies import (
+    write_courts, write_prisons, write_probation, write_prosecution,
+)
+from justicelink.synth.careers import YEAR, generate_careers
+from justicelink.synth.common import World
+from justicelink.synth.errors import SynthError
+from justicelink.synth.names import build_pools
+from justicelink.synth.persons import Victims, assign_victims, build_identities
+from justicelink.synth.police import write_police
+from justicelink.synth.reference import penal_code_table, population_table
+from justicelink.synth.tables import Table, write_csv, write_jsonl, write_xlsx
+from justicelink.synth.truth import write_truth
+
+__all__ = ["SynthError", "SynthSummary", "generate_country"]
+
+#: Share of true persons who appear only as victims.
+VICTIM_ONLY_SHARE = 0.22
+
+
+@dataclass(frozen=True)
+class SynthSummary:
+    """What :func:`generate_country` wrote.
+
+    Attributes:
+        out: The country directory.
+        people: True persons appearing in the extracts.
+        person_records: Person records over all persons extracts (bad rows included).
+        files: Data rows written per file (relative path; workbook sheets as ``file#Sheet``).
+        seconds: Wall-clock time taken.
+        seed: Seed used.
+    """
+
+    out: Path
+    people: int
+    person_records: int
+    files: dict[str, int]
+    seconds: float
+    seed: int
+
+
+def generate_country(out: Path, *, people: int = 5000, first_year: int = 2018,
+                     last_year: int = 2023, seed: int = 1,
+                     progress: Callable[[str, float], None] | None = None) -> SynthSummary:
+    """Generate the synthetic country into ``out``.
+
+    Args:
+        out: Directory to write (created if needed; existing files are overwritten).
+        people: Number of true persons appearing in at least one extract (>= 1).
+        first_year: First calendar year of the extracts.
+        last_year: Last calendar year (inclusive; events after 31 December are not written).
+        seed: Seed; the same seed and arguments give byte-identical files.
+        progress: Called as ``progress(stage, fraction_done)`` between stages.
+
+    Returns:
+        A summary of what was written.
+
+    Raises:
+        SynthError: If ``people < 1`` or ``last_year < first_year``.
+    """
+    if people < 1:
+        raise SynthError(f"people must be at least 1, got {people}")
+    if last_year < first_year:
+        raise SynthError(f"last_year ({last_year}) is before first_year ({first_year})")
+    if first_year <= 1900 or last_year >= 2090:
+        raise SynthError("years must lie between 1901 and 2089")
+    began = time.perf_counter()
+
+    def report(stage: str, done: float) -> None:
+        if progress is not None:
+            progress(stage, done)
+
+    out = Path(out)
+    rng = np.random.default_rng(seed)
+    start, end = calendar.day_number(first_year), calendar.day_number(last_year, 12, 31)
+    report("careers", 0.0)
+    pools = build_pools()
+    n_victims = round(people * VICTIM_ONLY_SHARE) if people > 1 else 0
+    n_offenders = people - n_victims
+    car = generate_careers(rng, n_offenders, start, end)
+    age = (car.date - car.dob[car.person]) / YEAR
+    flow = justice.process(rng, car.date, car.code, age, end)
+    # People do not offend in the community while held for an earlier offence.
+    keep = ~justice.in_custody(car.person, car.date, flow)
+    off_person, off_date, off_code = car.person[keep], car.date[keep], car.code[keep]
+    flow = flow.subset(keep)
+    victims, v_sex, v_dob = assign_victims(rng, off_person, off_date, off_code, n_offenders,
+                                           n_victims)
+    report("identities", 0.2)
+    sex = np.concatenate([car.sex, v_sex])
+    dob = np.concatenate([car.dob, v_dob])
+    persons = build_identities(rng, pools, sex, dob)
+    home = persons.district[off_person]
+    off_district = np.where(rng.random(len(off_person)) < 0.7, home,
+                            rng.integers(0, len(codes.DISTRICTS), len(off_person)))
+    w = World(rng=rng, pools=pools, persons=persons, off_person=off_person, off_date=off_date,
+              off_code=off_code, off_district=off_district, flow=flow,
+              victims=Victims(victims.offence, victims.person), start=start, end=end)
+    stages: list[tuple[str, Callable[[World], None]]] = [
+        ("police", write_police), ("prosecution", write_prosecution), ("courts", write_courts),
+        ("prisons", write_prisons), ("probation", write_probation)]
+    for i, (name, stage) in enumerate(stages):
+        report(name, 0.25 + 0.35 * i / len(stages))
+        stage(w)
+    report("writing", 0.6)
+    files = _write_extracts(w, out, rng, people, first_year, last_year)
+    report("truth", 0.9)
+    counts = write_truth(w, out, {"seed": seed, "first_year": first_year,
+                                  "last_year": last_year, "people": people})
+    report("done", 1.0)
+    return SynthSummary(out=out, people=people, person_records=counts["records"], files=files,
+                        seconds=time.perf_counter() - began, seed=seed)
+
+
+def _write_extracts(w: World, out: Path, rng: np.random.Generator, people: int,
+                    first_year: int, last_year: int) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    mapping = resources.files("justicelink.synth").joinpath("agencies.yaml")
+    with resources.as_file(mapping) as src:
+        shutil.copyfile(src, out / "agencies.yaml")
+    reference = [population_table(rng, people, first_year, last_year), penal_code_table()]
+    files: dict[str, int] = {}
+    sheets: list[tuple[str, Table]] = []
+    for table in [*reference, *w.tables]:
+        files[table.path] = len(table)
+        if "#" in table.path:
+            sheets.append((table.path.split("#")[1], table))
+        elif table.path.endswith(".jsonl"):
+            write_jsonl(out / table.path, table, w.numeric_columns.get(table.path, frozenset()))
+        else:
+            delimiter = ";" if table.path.startswith("prosecution/") else ","
+            write_csv(out / table.path, table, delimiter)
+    write_xlsx(out / "prisons" / "prisons.xlsx", sheets)
+    return files

@@ -1,0 +1,38 @@
+"""The documentation states every canonical field and every coded value the code accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from justicelink.model.canonical import MAPPABLE_FIELDS, FieldKind
+
+DOC = (Path(__file__).parents[2] / "docs" / "mapping.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("entity", "field"),
+    [(entity.value, name) for entity, fields in MAPPABLE_FIELDS.items() for name in fields],
+)
+def test_every_field_is_documented(entity: str, field: str) -> None:
+    section = DOC.split(f"### `{entity}`", 1)[1].split("\n### ", 1)[0]
+    assert f"| `{field}` |" in section
+
+
+def test_every_canonical_code_is_documented() -> None:
+    for fields in MAPPABLE_FIELDS.values():
+        for spec in fields.values():
+            if spec.kind is FieldKind.ENUM and spec.enum is not None:
+                for member in spec.enum:
+                    assert f"`{member.value}`" in DOC, member
+
+
+def test_the_data_model_page_lists_every_column() -> None:
+    from justicelink.model.canonical import TABLES
+
+    page = (Path(__file__).parents[2] / "docs" / "data-model.md").read_text(encoding="utf-8")
+    for table, columns in TABLES.items():
+        section = page.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
+        for column, kind in columns:
+            assert f"| `{column}` | {kind} |" in section
