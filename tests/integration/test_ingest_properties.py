@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from justicelink.ingest import ingest
 
+JSON_SPACE = " \t\r"
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tiny"
 
 cells = st.one_of(
@@ -74,7 +75,11 @@ def test_csv_rows_never_vanish(tmp_path: Path, records: list[list[str]], garbage
 
 
 json_values = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), cells,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    cells,
     st.lists(st.integers(), max_size=2),
 )
 json_lines = st.lists(
@@ -102,13 +107,16 @@ def test_jsonl_lines_never_vanish(tmp_path: Path, lines: list[str]) -> None:
     mapping = folder / "agencies.yaml"
     text = mapping.read_text(encoding="utf-8")
     mapping.write_text(
-        text.replace("police/persons.csv\n        format: csv", "police/persons.jsonl\n        format: jsonl"),
+        text.replace(
+            "police/persons.csv\n        format: csv", "police/persons.jsonl\n        format: jsonl"
+        ),
         encoding="utf-8",
     )
     # Every line that holds anything but whitespace is a record (possibly a broken one).
     body = "\n".join(line.replace("\n", " ").replace("\r", " ") for line in lines)
     (folder / "police" / "persons.jsonl").write_text(body, encoding="utf-8")
-    expected = sum(1 for line in body.split("\n") if line.strip())
+    # JSON's own whitespace (RFC 8259): a line of anything else is a record, maybe a broken one.
+    expected = sum(1 for line in body.split("\n") if line.strip(JSON_SPACE))
     # A file whose objects never name a mapped key is a mapping mistake, not data: skip it.
     objects = [json.loads(x) for x in body.split("\n") if _is_object(x)]
     if objects and not any({"person_no", "surname"} <= set(o) for o in objects):
@@ -123,7 +131,7 @@ def test_jsonl_lines_never_vanish(tmp_path: Path, lines: list[str]) -> None:
     assert file.read == expected == file.loaded + file.quarantined
     loaded, quarantined = _covered_rows(db, file.path, "person_record")
     assert sorted(loaded + quarantined) == sorted(
-        n for n, line in enumerate(body.split("\n"), start=1) if line.strip()
+        n for n, line in enumerate(body.split("\n"), start=1) if line.strip(JSON_SPACE)
     )
 
 

@@ -32,7 +32,8 @@ def test_every_row_is_loaded_or_quarantined_for_its_reason(tiny: Path, tmp_path:
         "reference/population.csv": (2, 2, 0),
     }
     quarantined = _rows(
-        db, "SELECT source_file, source_row, reason FROM quarantine ORDER BY source_file, source_row"
+        db,
+        "SELECT source_file, source_row, reason FROM quarantine ORDER BY source_file, source_row",
     )
     assert quarantined == [
         ("police/arrests.csv", 3, "no person with this key in the agency's person_record file"),
@@ -72,7 +73,9 @@ def test_source_values_sit_beside_normalised_ones(tiny: Path, tmp_path: Path) ->
 def test_loading_again_does_not_duplicate(tiny: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     ingest(tiny, db)
-    first = _rows(db, "SELECT count(*) FROM person_record UNION ALL SELECT count(*) FROM quarantine")
+    first = _rows(
+        db, "SELECT count(*) FROM person_record UNION ALL SELECT count(*) FROM quarantine"
+    )
     ingest(tiny, db)
     second = _rows(
         db, "SELECT count(*) FROM person_record UNION ALL SELECT count(*) FROM quarantine"
@@ -89,7 +92,7 @@ def test_a_failed_run_leaves_the_warehouse_as_it_was(tiny: Path, tmp_path: Path)
     persons = tiny / "police" / "persons.csv"
     persons.write_text(persons.read_text(encoding="utf-8") + "P7,Kim,Ji,F,1999\n", encoding="utf-8")
     (tiny / "police" / "arrests.csv").write_text("arrest_no,person_no\nA1,P1\n", encoding="utf-8")
-    with pytest.raises(ExtractError, match="arrests.csv: mapped column 'action' not found"):
+    with pytest.raises(ExtractError, match=r"arrests.csv: mapped column 'action' not found"):
         ingest(tiny, db)
     assert _rows(db, "SELECT * FROM person_record ORDER BY record_id") == before
 
@@ -104,7 +107,7 @@ def test_a_failed_first_run_leaves_no_warehouse(tiny: Path, tmp_path: Path) -> N
 
 def test_a_missing_extract_is_named_before_anything_is_read(tiny: Path, tmp_path: Path) -> None:
     shutil.rmtree(tiny / "police")
-    with pytest.raises(FileNotFoundError, match="persons.csv: extract named in .* not found"):
+    with pytest.raises(FileNotFoundError, match=r"persons.csv: extract named in .* not found"):
         ingest(tiny, tmp_path / "w.duckdb")
 
 

@@ -85,7 +85,8 @@ def test_meaning_errors_name_the_place(tmp_path: Path, extra: str, message: str)
 def test_an_event_date_needs_a_day(tmp_path: Path) -> None:
     text = MINIMAL.format(extra="") + (
         "      - path: e.csv\n        format: csv\n        entity: case_event\n        key: k\n"
-        "        columns: {record_key: p, event_type: t, event_date: {column: d, format: '%Y-%m'}}\n"
+        "        columns: {record_key: p, event_type: t,\n"
+        "                  event_date: {column: d, format: '%Y-%m'}}\n"
     )
     with pytest.raises(MappingError, match="has no day; only date_of_birth may be partial"):
         load_mapping(_mapping(tmp_path, text=text))
@@ -118,7 +119,7 @@ def test_missing_mapping_file(tmp_path: Path) -> None:
 
 def test_population_belongs_to_reference(tmp_path: Path) -> None:
     text = MINIMAL.format(extra="").replace("entity: person_record", "entity: population")
-    with pytest.raises(MappingError, match="population belongs under reference.files"):
+    with pytest.raises(MappingError, match=r"population belongs under reference\.files"):
         load_mapping(_mapping(tmp_path, text=text))
 
 

@@ -74,8 +74,10 @@ class IccsClassification:
 @cache
 def load_iccs() -> IccsClassification:
     """Load ICCS v1.0 from the package data (read once per process)."""
-    text = resources.files("justicelink.classification").joinpath("data", _DATA).read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("justicelink.classification")
+        .joinpath("data", _DATA)
+        .read_text(encoding="utf-8")
     )
     rows = csv.DictReader(text.splitlines())
     return IccsClassification(

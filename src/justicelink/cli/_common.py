@@ -13,7 +13,8 @@ from rich.console import Console
 
 from justicelink.errors import JusticelinkError
 
-out = Console()
+# Piped output is not cut to 80 columns: tables of file names stay readable in logs.
+out = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
 

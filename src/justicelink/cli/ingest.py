@@ -20,10 +20,10 @@ def ingest(
         Path,
         typer.Argument(help="Folder holding agencies.yaml and the extracts, or the mapping file."),
     ],
-    warehouse: Annotated[
-        Path, typer.Option(help=WAREHOUSE_HELP)
-    ] = Path("justicelink.duckdb"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the reconciliation as JSON.")] = False,
+    warehouse: Annotated[Path, typer.Option(help=WAREHOUSE_HELP)] = Path("justicelink.duckdb"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the reconciliation as JSON.")
+    ] = False,
 ) -> None:
     """Load every extract named in the mapping file into the warehouse.
 
@@ -90,7 +90,9 @@ def _print_report(report: IngestReport) -> None:
         for reason, count in report.quarantine_reasons.items():
             out.print(f"  {count:>8,}  {reason}")
     if report.unmapped_offence_codes:
-        codes = ", ".join(f"{c} ({n:,})" for c, n in list(report.unmapped_offence_codes.items())[:10])
+        codes = ", ".join(
+            f"{c} ({n:,})" for c, n in list(report.unmapped_offence_codes.items())[:10]
+        )
         out.print(
             f"Offence codes missing from the crosswalk, kept with no ICCS code: {codes}. "
             "Add them to the crosswalk and ingest again."

@@ -17,7 +17,9 @@ app = typer.Typer(
 
 @app.command("check")
 def check(
-    source: Annotated[Path, typer.Argument(help="Mapping file, or the folder holding agencies.yaml.")],
+    source: Annotated[
+        Path, typer.Argument(help="Mapping file, or the folder holding agencies.yaml.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the files found as JSON.")] = False,
 ) -> None:
     """Validate a mapping file and read every extract it names, without loading anything.
@@ -38,7 +40,9 @@ def check(
         files = []
         for extract in mapping.files:
             raw = read_extract(extract)
-            files.append({"path": extract.label, "entity": extract.entity.value, "rows": raw.rows_read})
+            files.append(
+                {"path": extract.label, "entity": extract.entity.value, "rows": raw.rows_read}
+            )
     if as_json:
         print_json({"mapping": str(mapping.path), "files": files})
         return

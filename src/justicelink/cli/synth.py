@@ -36,7 +36,9 @@ def synth(
         int, typer.Option(help="True persons who appear in the extracts.", min=1)
     ] = 5000,
     years: Annotated[str, typer.Option(help="Period covered, FIRST-LAST.")] = "2018-2023",
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same files.")] = 1,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed writes the same files.")
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Generate a synthetic country: agency extracts, a mapping file and the truth.
@@ -68,7 +70,11 @@ def synth(
                 bar.update(task, description=stage, completed=fraction)
 
             summary = generate_country(
-                out_dir, people=people, first_year=first, last_year=last, seed=seed,
+                out_dir,
+                people=people,
+                first_year=first,
+                last_year=last,
+                seed=seed,
                 progress=progress,
             )
     if as_json:

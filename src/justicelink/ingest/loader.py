@@ -117,7 +117,9 @@ def ingest(
     mapping = load_mapping(source)
     for extract in mapping.files:
         if not extract.path.is_file():
-            raise SourceFileNotFoundError(f"{extract.path}: extract named in {mapping.path} not found")
+            raise SourceFileNotFoundError(
+                f"{extract.path}: extract named in {mapping.path} not found"
+            )
     offence_path = mapping.offence_codes_path()
     crosswalk = None
     if offence_path is not None:
@@ -140,7 +142,10 @@ def ingest(
                 _record_run(warehouse, mapping, run_id, reports)
     except BaseException:
         if created:
-            for leftover in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):
+            for leftover in (
+                warehouse_path,
+                warehouse_path.with_name(warehouse_path.name + ".wal"),
+            ):
                 leftover.unlink(missing_ok=True)
         raise
     return IngestReport(
@@ -222,11 +227,11 @@ def _load_files(
     return sorted(reports, key=lambda r: position[r.path])
 
 
-def _drop(name: str) -> exp.Expression:
+def _drop(name: str) -> exp.Expr:
     return exp.Drop(tables=[exp.to_table(name)], kind="TABLE", exists=True)
 
 
-def _temp_table(name: str, query: exp.Expression) -> exp.Expression:
+def _temp_table(name: str, query: exp.Expr) -> exp.Expr:
     return exp.Create(
         this=exp.to_table(name),
         kind="TABLE",
@@ -248,22 +253,22 @@ def _load_file(
     finally:
         warehouse.unregister(STAGE)
     checks = [problem_select(p) for p in problems(extract)]
-    union: exp.Expression = checks[0]
+    union: exp.Expr = checks[0]
     for check in checks[1:]:
         union = exp.union(union, check, distinct=False)
     warehouse.execute(_temp_table(PROBLEMS, union))
     warehouse.execute(
-        _temp_table(
-            BLOCKED, exp.select("source_row").from_(PROBLEMS).where("blocking").distinct()
-        )
+        _temp_table(BLOCKED, exp.select("source_row").from_(PROBLEMS).where("blocking").distinct())
     )
     for target in ("quarantine", "value_issue", table):
         warehouse.execute(exp.delete(target, where="source_file = ?"), [label])
     blocked_rows = exp.select("source_row").from_(BLOCKED)
     issue_columns = ["run_id", "source_file", "source_row", "column_name", "raw_value", "reason"]
-    for target, keep in (("quarantine", True), ("value_issue", False)):
-        in_blocked = exp.column("source_row").isin(query=blocked_rows)
-        where = in_blocked if keep else exp.Not(this=in_blocked)
+    in_blocked = exp.column("source_row").isin(query=blocked_rows)
+    for target, where, extra in (
+        ("quarantine", in_blocked, ["blocking"]),
+        ("value_issue", exp.Not(this=in_blocked), []),
+    ):
         select = (
             exp.select(
                 exp.Placeholder(),
@@ -272,11 +277,13 @@ def _load_file(
                 "column_name",
                 "raw_value",
                 "reason",
+                *extra,
             )
             .from_(PROBLEMS)
             .where(where)
         )
-        warehouse.execute(exp.insert(select, target, columns=issue_columns), [run_id, label])
+        columns = issue_columns + (["blocks_row"] if extra else [])
+        warehouse.execute(exp.insert(select, target, columns=columns), [run_id, label])
     if raw.rejects:
         rejects = pa.table(
             {
@@ -293,8 +300,10 @@ def _load_file(
             exp.null(),
             "raw_value",
             "reason",
+            exp.true(),
         ).from_(REJECTS)
-        warehouse.execute(exp.insert(select, "quarantine", columns=issue_columns), [run_id, label])
+        columns = [*issue_columns, "blocks_row"]
+        warehouse.execute(exp.insert(select, "quarantine", columns=columns), [run_id, label])
         warehouse.unregister(REJECTS)
     columns = [name for name, _ in TABLES[table]]
     accepted = (
@@ -306,13 +315,11 @@ def _load_file(
     if id_column is not None:
         # A key delivered again in another file replaces the earlier row: the newer wins.
         replaced = exp.select(id_column).from_(accepted.subquery("a"))
-        warehouse.execute(
-            exp.delete(table, where=exp.column(id_column).isin(query=replaced))
-        )
+        warehouse.execute(exp.delete(table, where=exp.column(id_column).isin(query=replaced)))
     warehouse.execute(exp.insert(accepted, table, columns=columns))
-    loaded = warehouse.fetch(
-        exp.select("count(*)").from_(table).where("source_file = ?"), [label]
-    )[0][0]
+    loaded = warehouse.fetch(exp.select("count(*)").from_(table).where("source_file = ?"), [label])[
+        0
+    ][0]
     blocked = warehouse.count(BLOCKED)
     issues = warehouse.fetch(
         exp.select("count(*)").from_("value_issue").where("source_file = ?"), [label]
@@ -352,9 +359,7 @@ def _recode_other_files(warehouse: Warehouse, labels: list[str]) -> None:
         others = exp.Not(
             this=exp.column("source_file").isin(*[exp.Literal.string(x) for x in labels])
         )
-        warehouse.execute(
-            exp.update(table, {"iccs_code": exp.Subquery(this=lookup)}, where=others)
-        )
+        warehouse.execute(exp.update(table, {"iccs_code": exp.Subquery(this=lookup)}, where=others))
 
 
 def _unmapped_codes(warehouse: Warehouse, run_id: str) -> dict[str, int]:
@@ -376,7 +381,7 @@ def _quarantine_reasons(warehouse: Warehouse, run_id: str) -> dict[str, int]:
     rows = warehouse.fetch(
         exp.select("reason", "count(DISTINCT (source_file, source_row))")
         .from_("quarantine")
-        .where("run_id = ?")
+        .where("run_id = ? AND blocks_row")
         .group_by("reason")
         .order_by("2 DESC"),
         [run_id],
@@ -411,7 +416,9 @@ def _record_run(
         ]
         columns = [name for name, _ in TABLES["source_file"]]
         warehouse.execute(
-            exp.insert(exp.select(*[exp.Placeholder()] * len(values)), "source_file", columns=columns),
+            exp.insert(
+                exp.select(*[exp.Placeholder()] * len(values)), "source_file", columns=columns
+            ),
             values,
         )
     totals = [

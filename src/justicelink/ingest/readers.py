@@ -14,9 +14,9 @@ import csv
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -170,11 +170,16 @@ def _printable(text: str) -> str:
 # --- JSON lines ------------------------------------------------------------------------------
 
 
+_JSON_SPACE = b" \t\r"  # whitespace as JSON (RFC 8259) defines it, besides the newline
+_BLANK_LINE = re.compile(rb"(?:^|\n)[ \t\r]*(?:\n|$)")
+
+
 def _read_jsonl(extract: ExtractFile) -> RawExtract:
     wanted = extract.source_columns()
     data = extract.path.read_bytes()
     body = data.rstrip(b"\n")
-    if body and b"\n\n" not in body and not body.startswith(b"\n"):
+    # Arrow skips blank lines, which would shift line numbers: such files go line by line.
+    if body and _BLANK_LINE.search(body) is None:
         try:
             table = pa_json.read_json(extract.path)
             if all(name in table.column_names for name in wanted):
@@ -191,16 +196,20 @@ def _read_jsonl_by_line(extract: ExtractFile, data: bytes, wanted: list[str]) ->
     rejects: list[Reject] = []
     seen: set[str] = set()
     for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
+        if not line.strip(_JSON_SPACE):
             continue
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            reason = "not valid UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "invalid JSON"
+            reason = (
+                "not valid UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "invalid JSON"
+            )
             rejects.append(Reject(number, line.decode("utf-8", "replace")[:500], reason))
             continue
         if not isinstance(record, dict):
-            rejects.append(Reject(number, line.decode("utf-8", "replace")[:500], "not a JSON object"))
+            rejects.append(
+                Reject(number, line.decode("utf-8", "replace")[:500], "not a JSON object")
+            )
             continue
         seen.update(record)
         rows.append(number)

@@ -32,12 +32,12 @@ ID_COLUMN: dict[str, str] = {
 }
 
 
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
+def _fn(name: str, *args: exp.Expr) -> exp.Expr:
     """A call of an engine function by its exact name (no dialect rewriting)."""
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def _lit(value: str | int | float | bool | None) -> exp.Expression:
+def _lit(value: str | int | float | bool | None) -> exp.Expr:
     if value is None:
         return exp.null()
     if isinstance(value, bool):
@@ -47,11 +47,11 @@ def _lit(value: str | int | float | bool | None) -> exp.Expression:
     return exp.Literal.number(value)
 
 
-def _source(name: str) -> exp.Expression:
+def _source(name: str) -> exp.Expr:
     return exp.column(name, table=STAGE, quoted=True)
 
 
-def _clean(name: str) -> exp.Expression:
+def _clean(name: str) -> exp.Expr:
     """The source value trimmed, with an empty string read as missing."""
     return exp.Nullif(this=exp.Trim(this=_source(name)), expression=_lit(""))
 
@@ -66,19 +66,19 @@ class Problem:
     """One check: a condition on the normalised table and what failing it means."""
 
     column: str
-    condition: exp.Expression
-    raw: exp.Expression
+    condition: exp.Expr
+    raw: exp.Expr
     reason: str
     blocking: bool
 
 
-def _parse_date(value: exp.Expression, formats: tuple[str, ...]) -> exp.Expression:
+def _parse_date(value: exp.Expr, formats: tuple[str, ...]) -> exp.Expr:
     tries = [_fn("try_strptime", value, _lit(fmt)) for fmt in formats]
     first = tries[0] if len(tries) == 1 else exp.Coalesce(this=tries[0], expressions=tries[1:])
     return exp.cast(first, "DATE")
 
 
-def _precision(value: exp.Expression, formats: tuple[str, ...]) -> exp.Expression:
+def _precision(value: exp.Expr, formats: tuple[str, ...]) -> exp.Expr:
     def level(fmt: str) -> str:
         if "%d" in fmt or "%j" in fmt:
             return "day"
@@ -93,20 +93,20 @@ def _precision(value: exp.Expression, formats: tuple[str, ...]) -> exp.Expressio
     return case
 
 
-def _value_map(value: exp.Expression, column: Column) -> exp.Expression:
+def _value_map(value: exp.Expr, column: Column) -> exp.Expr:
     case = exp.Case(this=value)
     for code, target in (column.values or {}).items():
         case = case.when(_lit(code), _lit(target))
     return case
 
 
-def _agency_prefixed(agency_id: str | None, value: exp.Expression) -> exp.Expression:
+def _agency_prefixed(agency_id: str | None, value: exp.Expr) -> exp.Expr:
     if agency_id is None:
         return value
     return exp.DPipe(this=_lit(f"{agency_id}:"), expression=value, safe=True)
 
 
-def _key(extract: ExtractFile) -> exp.Expression:
+def _key(extract: ExtractFile) -> exp.Expr:
     parts = [_clean(name) for name in extract.key]
     if len(parts) == 1:
         return parts[0]
@@ -122,14 +122,14 @@ def normalise_query(extract: ExtractFile, *, run_id: str) -> exp.Select:
     not fill it), ``_raw_<field>`` for every mapped field, and ``_jl_key``.
     """
     table = ENTITY_TABLE[extract.entity]
-    values: dict[str, exp.Expression] = {name: exp.null() for name, _ in TABLES[table]}
+    values: dict[str, exp.Expr] = {name: exp.null() for name, _ in TABLES[table]}
     rank = exp.Window(
         this=exp.RowNumber(),
         partition_by=[_key(extract)],
         order=exp.Order(expressions=[exp.Ordered(this=exp.column(ROW, table=STAGE, quoted=True))]),
     )
-    extra: dict[str, exp.Expression] = {KEY: _key(extract), RANK: rank}
-    joins: list[tuple[exp.Expression, exp.Expression]] = []
+    extra: dict[str, exp.Expr] = {KEY: _key(extract), RANK: rank}
+    joins: list[tuple[exp.Expr, exp.Expr]] = []
     by_field = {c.field: c for c in extract.columns}
     for column in extract.columns:
         raw = _clean(column.source)
@@ -152,9 +152,9 @@ def normalise_query(extract: ExtractFile, *, run_id: str) -> exp.Select:
 def _normalise_field(
     extract: ExtractFile,
     column: Column,
-    raw: exp.Expression,
-    values: dict[str, exp.Expression],
-    joins: list[tuple[exp.Expression, exp.Expression]],
+    raw: exp.Expr,
+    values: dict[str, exp.Expr],
+    joins: list[tuple[exp.Expr, exp.Expr]],
 ) -> None:
     kind, name = column.spec.kind, column.field
     if kind is FieldKind.TEXT:
@@ -190,7 +190,7 @@ def _normalise_field(
         values["incident_id"] = _agency_prefixed(extract.agency_id, raw)
 
 
-def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str, exp.Expression]) -> None:
+def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str, exp.Expr]) -> None:
     """Identifiers and the name parts that follow from other fields."""
     key = _key(extract)
     if extract.entity is Entity.PERSON_RECORD:
@@ -204,7 +204,7 @@ def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str,
         values["event_id"] = _agency_prefixed(extract.agency_id, key)
 
 
-def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expression]) -> None:
+def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expr]) -> None:
     full = by_field.get("full_name")
     if full is not None:
         # Runs of spaces collapse so that tokens split cleanly.
@@ -226,15 +226,15 @@ def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expression]
         values["name_order"] = _lit("split")
 
 
-def _col(name: str) -> exp.Expression:
+def _col(name: str) -> exp.Expr:
     return exp.column(name, table=NORMALISED, quoted=True)
 
 
-def _present(name: str) -> exp.Expression:
+def _present(name: str) -> exp.Expr:
     return exp.Not(this=exp.Is(this=_col(name), expression=exp.null()))
 
 
-def _missing(name: str) -> exp.Expression:
+def _missing(name: str) -> exp.Expr:
     return exp.Is(this=_col(name), expression=exp.null())
 
 
@@ -254,7 +254,9 @@ def _field_problems(extract: ExtractFile, column: Column, required: bool) -> Ite
     name = column.source
     kind = column.spec.kind
     if required:
-        yield Problem(name, _missing(raw_name(column.field)), exp.null(), "missing required value", True)
+        yield Problem(
+            name, _missing(raw_name(column.field)), exp.null(), "missing required value", True
+        )
     has_raw = _present(raw_name(column.field))
     if kind in (FieldKind.DATE, FieldKind.PARTIAL_DATE):
         reason = f"unparseable date (expected {' or '.join(column.formats)})"
@@ -278,12 +280,12 @@ def _field_problems(extract: ExtractFile, column: Column, required: bool) -> Ite
         yield _reference_problem(extract, column, has_raw, raw)
 
 
-def _raw(column: Column) -> exp.Expression:
+def _raw(column: Column) -> exp.Expr:
     return _col(raw_name(column.field))
 
 
 def _reference_problem(
-    extract: ExtractFile, column: Column, has_raw: exp.Expression, raw: exp.Expression
+    extract: ExtractFile, column: Column, has_raw: exp.Expr, raw: exp.Expr
 ) -> Problem:
     if column.spec.kind is FieldKind.PERSON_KEY:
         target, id_column, what = "person_record", "record_id", "person"

@@ -103,9 +103,9 @@ REQUIRED_FIELDS: dict[Entity, tuple[str, ...]] = {
 DURATION_UNITS: dict[str, float] = {
     "days": 1.0,
     "weeks": 7.0,
-    # A mean Gregorian month and year, so that 12 months = 1 year = 365.2425 days.
-    "months": 365.2425 / 12,
-    "years": 365.2425,
+    # The mean Julian year (365.25 days) and its twelfth, the usual conversion of sentences.
+    "months": 365.25 / 12,
+    "years": 365.25,
 }
 
 # Columns every loaded table carries for provenance.
@@ -195,6 +195,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("column_name", "text"),
         ("raw_value", "text"),
         ("reason", "text"),
+        ("blocks_row", "boolean"),
     ],
     "value_issue": [
         ("run_id", "text"),

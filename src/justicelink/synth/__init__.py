@@ -7,6 +7,7 @@ the reference files, and the truth the evaluation compares against.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable
@@ -18,7 +19,10 @@ import numpy as np
 
 from justicelink.synth import calendar, codes, justice
 from justicelink.synth.agencies import (
-    write_courts, write_prisons, write_probation, write_prosecution,
+    write_courts,
+    write_prisons,
+    write_probation,
+    write_prosecution,
 )
 from justicelink.synth.careers import YEAR, generate_careers
 from justicelink.synth.common import World
@@ -57,9 +61,15 @@ class SynthSummary:
     seed: int
 
 
-def generate_country(out: Path, *, people: int = 5000, first_year: int = 2018,
-                     last_year: int = 2023, seed: int = 1,
-                     progress: Callable[[str, float], None] | None = None) -> SynthSummary:
+def generate_country(
+    out: Path,
+    *,
+    people: int = 5000,
+    first_year: int = 2018,
+    last_year: int = 2023,
+    seed: int = 1,
+    progress: Callable[[str, float], None] | None = None,
+) -> SynthSummary:
     """Generate the synthetic country into ``out``.
 
     Args:
@@ -102,51 +112,98 @@ def generate_country(out: Path, *, people: int = 5000, first_year: int = 2018,
     keep = ~justice.in_custody(car.person, car.date, flow)
     off_person, off_date, off_code = car.person[keep], car.date[keep], car.code[keep]
     flow = flow.subset(keep)
-    victims, v_sex, v_dob = assign_victims(rng, off_person, off_date, off_code, n_offenders,
-                                           n_victims)
+    victims, v_sex, v_dob = assign_victims(
+        rng, off_person, off_date, off_code, n_offenders, n_victims
+    )
     report("identities", 0.2)
     sex = np.concatenate([car.sex, v_sex])
     dob = np.concatenate([car.dob, v_dob])
     persons = build_identities(rng, pools, sex, dob)
     home = persons.district[off_person]
-    off_district = np.where(rng.random(len(off_person)) < 0.7, home,
-                            rng.integers(0, len(codes.DISTRICTS), len(off_person)))
-    w = World(rng=rng, pools=pools, persons=persons, off_person=off_person, off_date=off_date,
-              off_code=off_code, off_district=off_district, flow=flow,
-              victims=Victims(victims.offence, victims.person), start=start, end=end)
+    off_district = np.where(
+        rng.random(len(off_person)) < 0.7,
+        home,
+        rng.integers(0, len(codes.DISTRICTS), len(off_person)),
+    )
+    w = World(
+        rng=rng,
+        pools=pools,
+        persons=persons,
+        off_person=off_person,
+        off_date=off_date,
+        off_code=off_code,
+        off_district=off_district,
+        flow=flow,
+        victims=Victims(victims.offence, victims.person),
+        start=start,
+        end=end,
+    )
     stages: list[tuple[str, Callable[[World], None]]] = [
-        ("police", write_police), ("prosecution", write_prosecution), ("courts", write_courts),
-        ("prisons", write_prisons), ("probation", write_probation)]
+        ("police", write_police),
+        ("prosecution", write_prosecution),
+        ("courts", write_courts),
+        ("prisons", write_prisons),
+        ("probation", write_probation),
+    ]
     for i, (name, stage) in enumerate(stages):
         report(name, 0.25 + 0.35 * i / len(stages))
         stage(w)
     report("writing", 0.6)
-    files = _write_extracts(w, out, rng, people, first_year, last_year)
-    report("truth", 0.9)
-    counts = write_truth(w, out, {"seed": seed, "first_year": first_year,
-                                  "last_year": last_year, "people": people})
+    files, wait_for_workbook = _write_extracts(w, out, rng, people, first_year, last_year)
+    report("truth", 0.85)
+    counts = write_truth(
+        w, out, {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people}
+    )
+    wait_for_workbook()
     report("done", 1.0)
-    return SynthSummary(out=out, people=people, person_records=counts["records"], files=files,
-                        seconds=time.perf_counter() - began, seed=seed)
+    return SynthSummary(
+        out=out,
+        people=people,
+        person_records=counts["records"],
+        files=files,
+        seconds=time.perf_counter() - began,
+        seed=seed,
+    )
 
 
-def _write_extracts(w: World, out: Path, rng: np.random.Generator, people: int,
-                    first_year: int, last_year: int) -> dict[str, int]:
+def _write_extracts(
+    w: World, out: Path, rng: np.random.Generator, people: int, first_year: int, last_year: int
+) -> tuple[dict[str, int], Callable[[], None]]:
+    """Write every extract; returns row counts and a function that waits for the workbook.
+
+    The workbook (pure-Python xlsxwriter, the slowest writer) is written in a forked process
+    where the platform allows, so that it overlaps with the CSV, JSON-lines and truth writing.
+    """
     out.mkdir(parents=True, exist_ok=True)
     mapping = resources.files("justicelink.synth").joinpath("agencies.yaml")
     with resources.as_file(mapping) as src:
         shutil.copyfile(src, out / "agencies.yaml")
     reference = [population_table(rng, people, first_year, last_year), penal_code_table()]
-    files: dict[str, int] = {}
-    sheets: list[tuple[str, Table]] = []
+    files = {table.path: len(table) for table in [*reference, *w.tables]}
+    sheets = [(t.path.split("#")[1], t) for t in w.tables if "#" in t.path]
+    workbook = out / "prisons" / "prisons.xlsx"
+    wait = _start_workbook(workbook, sheets)
     for table in [*reference, *w.tables]:
-        files[table.path] = len(table)
         if "#" in table.path:
-            sheets.append((table.path.split("#")[1], table))
-        elif table.path.endswith(".jsonl"):
+            continue
+        if table.path.endswith(".jsonl"):
             write_jsonl(out / table.path, table, w.numeric_columns.get(table.path, frozenset()))
         else:
             delimiter = ";" if table.path.startswith("prosecution/") else ","
             write_csv(out / table.path, table, delimiter)
-    write_xlsx(out / "prisons" / "prisons.xlsx", sheets)
-    return files
+    return files, wait
+
+
+def _start_workbook(path: Path, sheets: list[tuple[str, Table]]) -> Callable[[], None]:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        write_xlsx(path, sheets)
+        return lambda: None
+    proc = multiprocessing.get_context("fork").Process(target=write_xlsx, args=(path, sheets))
+    proc.start()
+
+    def wait() -> None:
+        proc.join()
+        if proc.exitcode != 0:
+            raise SynthError(f"writing {path} failed (exit code {proc.exitcode})")
+
+    return wait

@@ -61,7 +61,8 @@ def _table(pattern: str) -> ObjArray:
 
 def fmt(days: IntArray, pattern: str) -> ObjArray:
     """Format day numbers with a ``strftime`` pattern, vectorised through a lookup table."""
-    return _table(pattern)[days - _TABLE_OFFSET]  # type: ignore[no-any-return]
+    out: ObjArray = _table(pattern)[days - _TABLE_OFFSET]
+    return out
 
 
 def fmt_years(years: IntArray) -> ObjArray:

@@ -46,9 +46,11 @@ def _draw_codes(rng: np.random.Generator, female: npt.NDArray[np.bool_]) -> IntA
     weights = codes.code_array("weight")
     victim = codes.code_array("victim")
     # Women commit far fewer violent and sexual offences than men.
-    female_weights = weights * np.where(victim == codes.SEXUAL, 0.02,
-                                        np.where(np.isin(victim, (codes.HOMICIDE, codes.VIOLENT)),
-                                                 0.5, 1.0))
+    female_weights = weights * np.where(
+        victim == codes.SEXUAL,
+        0.02,
+        np.where(np.isin(victim, (codes.HOMICIDE, codes.VIOLENT)), 0.5, 1.0),
+    )
     out = rng.choice(len(weights), size=len(female), p=weights / weights.sum())
     n_f = int(female.sum())
     out[female] = rng.choice(len(weights), size=n_f, p=female_weights / female_weights.sum())

@@ -45,11 +45,19 @@ class World:
     case_no: ObjArray = field(default_factory=lambda: np.zeros(0, dtype=object))
     numeric_columns: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def add_events(self, event_type: str | ObjArray, person: IntArray, date: IntArray,
-                   offence: IntArray | None, agency: str = "", source_file: str = "",
-                   source_row: IntArray | None = None, outcome: ObjArray | str = "",
-                   legal_status: ObjArray | str = "", length_days: IntArray | None = None
-                   ) -> None:
+    def add_events(
+        self,
+        event_type: str | ObjArray,
+        person: IntArray,
+        date: IntArray,
+        offence: IntArray | None,
+        agency: str = "",
+        source_file: str = "",
+        source_row: IntArray | None = None,
+        outcome: ObjArray | str = "",
+        legal_status: ObjArray | str = "",
+        length_days: IntArray | None = None,
+    ) -> None:
         """Record true events (``offence`` = offence index, or None when not offence-bound)."""
         n = len(person)
 
@@ -59,29 +67,44 @@ class World:
             return v
 
         code = np.full(n, -1, np.int64) if offence is None else self.off_code[offence]
-        self.events.append({
-            "person": person, "event_type": full(event_type), "date": date, "code": code,
-            "outcome": full(outcome), "legal_status": full(legal_status),
-            "length_days": np.full(n, -1, np.int64) if length_days is None else length_days,
-            "agency": full(agency), "source_file": full(source_file),
-            "source_row": np.zeros(n, np.int64) if source_row is None else source_row,
-        })
+        self.events.append(
+            {
+                "person": person,
+                "event_type": full(event_type),
+                "date": date,
+                "code": code,
+                "outcome": full(outcome),
+                "legal_status": full(legal_status),
+                "length_days": np.full(n, -1, np.int64) if length_days is None else length_days,
+                "agency": full(agency),
+                "source_file": full(source_file),
+                "source_row": np.zeros(n, np.int64) if source_row is None else source_row,
+            }
+        )
 
 
 def offence_codes(w: World, offence: IntArray) -> ObjArray:
     """National codes as an agency writes them: a few rows carry keying errors."""
     out = _CODE_STRINGS[w.off_code[offence]].copy()
     typo = np.flatnonzero(w.rng.random(len(offence)) < 0.002)
-    out[typo] = np.array(codes.TYPO_CODES, dtype=object)[w.rng.integers(0, len(codes.TYPO_CODES),
-                                                                        len(typo))]
-    return out  # type: ignore[no-any-return]
+    out[typo] = np.array(codes.TYPO_CODES, dtype=object)[
+        w.rng.integers(0, len(codes.TYPO_CODES), len(typo))
+    ]
+    return out
+
+
+def nullify(values: ObjArray) -> ObjArray:
+    """Return a copy with empty strings replaced by None (written as JSON null)."""
+    out = values.astype(object)
+    out[out == ""] = None
+    return out
 
 
 def upper(names: ObjArray) -> ObjArray:
     """Upper-case every name (vectorised)."""
     if not len(names):
         return names
-    return np.char.upper(names.astype(str)).astype(object)  # type: ignore[no-any-return]
+    return np.char.upper(names.astype(str)).astype(object)
 
 
 def seq_keys(prefix: str, n: int, width: int) -> ObjArray:
@@ -99,8 +122,9 @@ class Records:
     row_of_person: IntArray
 
 
-def one_record_each(w: World, agency: str, person: IntArray, date: IntArray, prefix: str
-                    ) -> Records:
+def one_record_each(
+    w: World, agency: str, person: IntArray, date: IntArray, prefix: str
+) -> Records:
     """One record per person who has any event (``person``/``date`` may repeat).
 
     Records are ordered by the person's first event date, then by person index.
@@ -112,8 +136,12 @@ def one_record_each(w: World, agency: str, person: IntArray, date: IntArray, pre
     who = who[np.lexsort((who, first[who]))]
     row_of_person = np.full(n_persons, -1, np.int64)
     row_of_person[who] = np.arange(len(who))
-    return Records(who, seq_keys(prefix, len(who), 7), render(w.rng, agency, w.pools, w.persons,
-                                                              who), row_of_person)
+    return Records(
+        who,
+        seq_keys(prefix, len(who), 7),
+        render(w.rng, agency, w.pools, w.persons, who),
+        row_of_person,
+    )
 
 
 def dob_texts(r: Rendered, full_fmt: str, month_fmt: str | None = None) -> ObjArray:
@@ -123,26 +151,48 @@ def dob_texts(r: Rendered, full_fmt: str, month_fmt: str | None = None) -> ObjAr
     y, _, _ = calendar.ymd(r.dob)
     years = calendar.fmt(calendar.from_ymd(y, np.ones_like(y), np.ones_like(y)), "%Y")
     month = calendar.fmt(r.dob, month_fmt) if month_fmt else calendar.fmt(r.dob, full_fmt)
-    out = np.select([r.dob_kind == DOB_MISSING, r.dob_kind == DOB_YEAR,
-                     r.dob_kind == DOB_MONTH, r.dob_kind == DOB_BAD],
-                    [np.full(len(y), "", object), years, month, r.dob_text],
-                    calendar.fmt(r.dob, full_fmt))
+    out = np.select(
+        [
+            r.dob_kind == DOB_MISSING,
+            r.dob_kind == DOB_YEAR,
+            r.dob_kind == DOB_MONTH,
+            r.dob_kind == DOB_BAD,
+        ],
+        [np.full(len(y), "", object), years, month, r.dob_text],
+        calendar.fmt(r.dob, full_fmt),
+    )
     return out.astype(object)
 
 
-def person_table(path: str, columns: dict[str, ObjArray], person: IntArray, rendered: Rendered,
-                 free_text: frozenset[str]) -> Table:
+def person_table(
+    path: str,
+    columns: dict[str, ObjArray],
+    person: IntArray,
+    rendered: Rendered,
+    free_text: frozenset[str],
+) -> Table:
     """Build a persons table with the hidden columns truth needs."""
-    return Table(path, columns, {"_person": person,
-                                 "_dobbad": (rendered.dob_kind == DOB_BAD).astype(np.int64)},
-                 free_text)
+    return Table(
+        path,
+        columns,
+        {"_person": person, "_dobbad": (rendered.dob_kind == DOB_BAD).astype(np.int64)},
+        free_text,
+    )
 
 
 _MAPPED = frozenset(c.code for c in codes.CODES if c.mapped)
 
 
-def finish(w: World, table: Table, spec: BadRowSpec, *, code_col: str | None = None,
-           dob_col: str | None = None, agency: str = "", key_col: str = "") -> Table:
+def finish(
+    w: World,
+    table: Table,
+    spec: BadRowSpec,
+    *,
+    code_col: str | None = None,
+    dob_col: str | None = None,
+    agency: str = "",
+    key_col: str = "",
+) -> Table:
     """Insert bad rows, list every defect of the final table, and keep it for writing.
 
     Args:
@@ -158,11 +208,15 @@ def finish(w: World, table: Table, spec: BadRowSpec, *, code_col: str | None = N
     if code_col is not None:
         col = final.columns[code_col]
         unmapped = np.flatnonzero(~np.isin(col, list(_MAPPED)) & (col != "") & (col != None))  # noqa: E711
-        defects += [Defect(final.path, int(i) + 1, code_col, "unmapped_offence_code", "load")
-                    for i in unmapped.tolist()]
+        defects += [
+            Defect(final.path, int(i) + 1, code_col, "unmapped_offence_code", "load")
+            for i in unmapped.tolist()
+        ]
     if dob_col is not None:
-        defects += [Defect(final.path, int(i) + 1, dob_col, "bad_dob", "load")
-                    for i in np.flatnonzero(final.hidden["_dobbad"] == 1).tolist()]
+        defects += [
+            Defect(final.path, int(i) + 1, dob_col, "bad_dob", "load")
+            for i in np.flatnonzero(final.hidden["_dobbad"] == 1).tolist()
+        ]
     if agency:
         w.person_files.append((agency, final.path, key_col))
     w.tables.append(final)

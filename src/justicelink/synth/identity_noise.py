@@ -48,16 +48,111 @@ class NoiseProfile:
 
 
 PROFILES: dict[str, NoiseProfile] = {
-    "police": NoiseProfile(0.5, 0.14, 0.09, 0.04, 0.04, 0.05, 0.04, 0.0, 0.03, 0.04, 0.02, 0.006,
-                           0.0, 0.25, 0.02, 0.02, 0.003, 0.25, 0.0),
-    "prosecution": NoiseProfile(1.0, 0.09, 0.05, 0.02, 0.0, 0.02, 0.02, 0.02, 0.02, 0.03, 0.01,
-                                0.004, 0.0, 0.10, 0.01, 0.0, 0.002, 0.0, 0.0),
-    "courts": NoiseProfile(0.0, 0.07, 0.04, 0.02, 0.0, 0.03, 0.02, 0.0, 0.02, 0.02, 0.01, 0.004,
-                           0.0, 1.0, 0.0, 0.0, 0.002, 0.0, 0.03),
-    "prisons": NoiseProfile(1.0, 0.04, 0.02, 0.01, 0.0, 0.01, 0.01, 0.0, 0.01, 0.01, 0.005, 0.004,
-                            0.03, 1.0, 0.0, 0.0, 0.001, 0.0, 0.02),
-    "probation": NoiseProfile(0.3, 0.08, 0.05, 0.02, 0.02, 0.03, 0.02, 0.0, 0.02, 0.03, 0.01,
-                              0.004, 0.0, 0.15, 0.01, 0.01, 0.002, 0.2, 0.0),
+    "police": NoiseProfile(
+        0.5,
+        0.14,
+        0.09,
+        0.04,
+        0.04,
+        0.05,
+        0.04,
+        0.0,
+        0.03,
+        0.04,
+        0.02,
+        0.006,
+        0.0,
+        0.25,
+        0.02,
+        0.02,
+        0.003,
+        0.25,
+        0.0,
+    ),
+    "prosecution": NoiseProfile(
+        1.0,
+        0.09,
+        0.05,
+        0.02,
+        0.0,
+        0.02,
+        0.02,
+        0.02,
+        0.02,
+        0.03,
+        0.01,
+        0.004,
+        0.0,
+        0.10,
+        0.01,
+        0.0,
+        0.002,
+        0.0,
+        0.0,
+    ),
+    "courts": NoiseProfile(
+        0.0,
+        0.07,
+        0.04,
+        0.02,
+        0.0,
+        0.03,
+        0.02,
+        0.0,
+        0.02,
+        0.02,
+        0.01,
+        0.004,
+        0.0,
+        1.0,
+        0.0,
+        0.0,
+        0.002,
+        0.0,
+        0.03,
+    ),
+    "prisons": NoiseProfile(
+        1.0,
+        0.04,
+        0.02,
+        0.01,
+        0.0,
+        0.01,
+        0.01,
+        0.0,
+        0.01,
+        0.01,
+        0.005,
+        0.004,
+        0.03,
+        1.0,
+        0.0,
+        0.0,
+        0.001,
+        0.0,
+        0.02,
+    ),
+    "probation": NoiseProfile(
+        0.3,
+        0.08,
+        0.05,
+        0.02,
+        0.02,
+        0.03,
+        0.02,
+        0.0,
+        0.02,
+        0.03,
+        0.01,
+        0.004,
+        0.0,
+        0.15,
+        0.01,
+        0.01,
+        0.002,
+        0.2,
+        0.0,
+    ),
 }
 
 _BAD_DOB = {
@@ -101,11 +196,11 @@ def _typo(word: str, op: int, u: float, letter: str) -> str:
         return word + letter
     i = 1 + int(u * (len(word) - 2))
     if op == 0:  # substitution
-        return word[:i] + letter + word[i + 1:]
+        return word[:i] + letter + word[i + 1 :]
     if op == 1:  # deletion
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if op == 2:  # transposition
-        return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
     return word[:i] + word[i] + word[i:]  # doubled letter
 
 
@@ -121,8 +216,9 @@ def _join(a: ObjArray, b: ObjArray) -> ObjArray:
     return np.where(both, a + " " + b, a + b)  # type: ignore[no-any-return]
 
 
-def render(rng: np.random.Generator, agency: str, pools: NamePools, persons: Persons,
-           who: IntArray) -> Rendered:
+def render(
+    rng: np.random.Generator, agency: str, pools: NamePools, persons: Persons, who: IntArray
+) -> Rendered:
     """Write the persons ``who`` (one record each) the way ``agency`` would.
 
     Args:
@@ -174,25 +270,52 @@ def render(rng: np.random.Generator, agency: str, pools: NamePools, persons: Per
     district = np.where(moved, rng.integers(0, len(codes.DISTRICTS), n), persons.district[who])
     street = np.where(moved, rng.integers(0, len(STREETS), n), persons.street[who])
     house = np.where(moved, rng.integers(1, 400, n), persons.house[who])
-    address = (np.char.mod("%d ", house).astype(object) + np.array(STREETS, dtype=object)[street]
-               + ", " + np.array(codes.DISTRICTS, dtype=object)[district])
+    address = (
+        np.char.mod("%d ", house).astype(object)
+        + np.array(STREETS, dtype=object)[street]
+        + ", "
+        + np.array(codes.DISTRICTS, dtype=object)[district]
+    )
     nationality = persons.nationality[who].copy()
     nationality[rng.random(n) < pr.nationality_missing] = ""
-    return Rendered(family=family, given=given, sex=sex, dob=dob, dob_kind=kind, dob_text=text,
-                    id_number=ids, address=address, nationality=nationality)
+    return Rendered(
+        family=family,
+        given=given,
+        sex=sex,
+        dob=dob,
+        dob_kind=kind,
+        dob_text=text,
+        id_number=ids,
+        address=address,
+        nationality=nationality,
+    )
 
 
-def _dob_noise(rng: np.random.Generator, agency: str, pr: NoiseProfile, dob: IntArray
-               ) -> tuple[IntArray, IntArray, ObjArray]:
+def _dob_noise(
+    rng: np.random.Generator, agency: str, pr: NoiseProfile, dob: IntArray
+) -> tuple[IntArray, IntArray, ObjArray]:
     n = len(dob)
     y, m, d = calendar.ymd(dob)
-    probs = np.array([pr.dob_missing, pr.dob_year, pr.dob_month, pr.dob_jan1, pr.dob_swap,
-                      pr.dob_year_off, pr.dob_bad, pr.dob_text])
+    probs = np.array(
+        [
+            pr.dob_missing,
+            pr.dob_year,
+            pr.dob_month,
+            pr.dob_jan1,
+            pr.dob_swap,
+            pr.dob_year_off,
+            pr.dob_bad,
+            pr.dob_text,
+        ]
+    )
     cum = np.cumsum(probs)
     u = rng.random(n)
     which = np.searchsorted(cum, u, side="right")  # 8 = no error
-    kind = np.select([which == 0, which == 1, which == 2, which == 6, which == 7],
-                     [DOB_MISSING, DOB_YEAR, DOB_MONTH, DOB_BAD, DOB_TEXT], DOB_FULL)
+    kind = np.select(
+        [which == 0, which == 1, which == 2, which == 6, which == 7],
+        [DOB_MISSING, DOB_YEAR, DOB_MONTH, DOB_BAD, DOB_TEXT],
+        DOB_FULL,
+    )
     jan1 = calendar.from_ymd(y, np.ones_like(m), np.ones_like(d))
     swappable = (d <= 12) & (d != m)
     swapped = calendar.from_ymd(y, np.where(swappable, d, m), np.where(swappable, m, d))

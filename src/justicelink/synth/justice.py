@@ -36,11 +36,13 @@ SUP_COMMUNITY, SUP_LICENCE, SUP_SUSPENDED = 1, 2, 3
 ORDERS = ("", "COMMUNITY", "LICENCE", "SUSPENDED")
 
 # Sentence mix by seriousness (rows MINOR, SERIOUS, GRAVE): IMP, SUSP, COMM, FINE, DISCHARGE.
-_SENTENCE_MIX = np.array([
-    [0.08, 0.10, 0.25, 0.42, 0.15],
-    [0.35, 0.20, 0.25, 0.15, 0.05],
-    [0.85, 0.08, 0.05, 0.01, 0.01],
-])
+_SENTENCE_MIX = np.array(
+    [
+        [0.08, 0.10, 0.25, 0.42, 0.15],
+        [0.35, 0.20, 0.25, 0.15, 0.05],
+        [0.85, 0.08, 0.05, 0.01, 0.01],
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -75,18 +77,21 @@ class Flow:
 
 def _delay(rng: np.random.Generator, n: int, mean: float, zero_share: float = 0.0) -> IntArray:
     d = rng.exponential(mean, n).astype(np.int64)
-    return np.where(rng.random(n) < zero_share, 0, d)
+    out: IntArray = np.where(rng.random(n) < zero_share, 0, d)
+    return out
 
 
 def _pick(rng: np.random.Generator, probs: npt.NDArray[np.float64]) -> IntArray:
     """Draw one category (1-based) per row from a row-wise probability matrix."""
     cum = np.cumsum(probs, axis=1)
     u = rng.random(len(probs))[:, None] * cum[:, -1:]
-    return (u >= cum).sum(axis=1).astype(np.int64) + 1
+    out: IntArray = (u >= cum).sum(axis=1).astype(np.int64) + 1
+    return out
 
 
-def process(rng: np.random.Generator, date: IntArray, code: IntArray,
-            age: npt.NDArray[np.float64], end: int) -> Flow:
+def process(
+    rng: np.random.Generator, date: IntArray, code: IntArray, age: npt.NDArray[np.float64], end: int
+) -> Flow:
     """Take every offence through police, prosecution, courts, prisons and probation.
 
     Args:
@@ -108,15 +113,17 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray,
 
     # Police: a few cases end without action; cautions for minor offences and juveniles.
     p_caution = np.select([sev == codes.MINOR, sev == codes.SERIOUS], [0.25, 0.05], 0.0)
-    p_caution = np.where(juvenile, np.minimum(p_caution * 2.2 + 0.05 * (sev < codes.GRAVE), 0.6),
-                         p_caution)
+    p_caution = np.where(
+        juvenile, np.minimum(p_caution * 2.2 + 0.05 * (sev < codes.GRAVE), 0.6), p_caution
+    )
     u = rng.random(n)
     action = np.where(u < 0.07, NO_ACTION, np.where(u < 0.07 + 0.93 * p_caution, CAUTION, ARREST))
     police_date = np.where(action > 0, recorded + _delay(rng, n, 12.0, zero_share=0.4), NEVER)
 
     arrested = action == ARREST
-    charged = arrested & (rng.random(n) < np.select([sev == codes.MINOR, sev == codes.SERIOUS],
-                                                    [0.75, 0.85], 0.95))
+    charged = arrested & (
+        rng.random(n) < np.select([sev == codes.MINOR, sev == codes.SERIOUS], [0.75, 0.85], 0.95)
+    )
     charge_date = np.where(charged, police_date + _delay(rng, n, 5.0, 0.3), NEVER)
     p_divert = np.where(juvenile, 0.20, 0.06)
     u = rng.random(n)
@@ -134,8 +141,11 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray,
     legal_aid = np.where(aid, np.where(aid_before, aid_date_before, aid_date_after), NEVER)
 
     court_days = rng.gamma(2.0, 45.0, n) * np.where(sev == codes.GRAVE, 2.0, 1.0)
-    verdict_date = np.where(prosecuted, np.maximum(hearing + court_days.astype(np.int64),
-                                                   np.where(aid, legal_aid, 0)) + 1, NEVER)
+    verdict_date = np.where(
+        prosecuted,
+        np.maximum(hearing + court_days.astype(np.int64), np.where(aid, legal_aid, 0)) + 1,
+        NEVER,
+    )
     u = rng.random(n)
     verdict = np.select([u < 0.82, u < 0.89, u < 0.94], [GUILTY, NOT_GUILTY, DISMISSED], WITHDRAWN)
     verdict = np.where(prosecuted, verdict, 0)
@@ -150,11 +160,16 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray,
     sentence_date = np.where(guilty, verdict_date + _delay(rng, n, 21.0, 0.6), NEVER)
     imp_months = np.select(
         [sev == codes.MINOR, sev == codes.SERIOUS],
-        [1 + rng.gamma(2.0, 2.0, n), 3 + rng.gamma(2.0, 6.0, n)], 12 + rng.gamma(2.0, 24.0, n))
+        [1 + rng.gamma(2.0, 2.0, n), 3 + rng.gamma(2.0, 6.0, n)],
+        12 + rng.gamma(2.0, 24.0, n),
+    )
     imp_months = np.where(murder, 120 + rng.gamma(2.0, 60.0, n), imp_months)
     order_months = 6 + rng.integers(0, 19, n)
-    term = np.select([sentence == IMPRISONMENT, (sentence == SUSPENDED) | (sentence == COMMUNITY)],
-                     [imp_months.astype(np.int64), order_months], 0)
+    term = np.select(
+        [sentence == IMPRISONMENT, (sentence == SUSPENDED) | (sentence == COMMUNITY)],
+        [imp_months.astype(np.int64), order_months],
+        0,
+    )
 
     # Pre-trial detention for a share of prosecuted cases, mostly serious ones.
     p_remand = np.select([sev == codes.GRAVE, sev == codes.SERIOUS], [0.7, 0.25], 0.04)
@@ -162,10 +177,14 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray,
     remand_start = np.where(remand, police_date + _delay(rng, n, 1.0, 0.6), NEVER)
     disposal = np.where(guilty, sentence_date, verdict_date)
     bail = rng.random(n) < 0.25
-    bail_date = remand_start + 1 + (rng.random(n) * np.maximum(disposal - remand_start - 1, 1)
-                                    ).astype(np.int64)
-    remand_end = np.where(remand, np.where(bail & (sentence != IMPRISONMENT), bail_date, disposal),
-                          NEVER)
+    bail_date = (
+        remand_start
+        + 1
+        + (rng.random(n) * np.maximum(disposal - remand_start - 1, 1)).astype(np.int64)
+    )
+    remand_end = np.where(
+        remand, np.where(bail & (sentence != IMPRISONMENT), bail_date, disposal), NEVER
+    )
     remand_days = np.where(remand, remand_end - remand_start, 0)
 
     imprisoned = sentence == IMPRISONMENT
@@ -175,20 +194,38 @@ def process(rng: np.random.Generator, date: IntArray, code: IntArray,
     release = np.where(imprisoned, sentence_date + served, NEVER)
 
     community = (sentence == COMMUNITY) | (sentence == SUSPENDED)
-    order = np.select([sentence == COMMUNITY, sentence == SUSPENDED, imprisoned],
-                      [SUP_COMMUNITY, SUP_SUSPENDED, SUP_LICENCE], 0)
-    order_start = np.select([community, imprisoned],
-                            [sentence_date + _delay(rng, n, 5.0, 0.5), release], NEVER)
+    order = np.select(
+        [sentence == COMMUNITY, sentence == SUSPENDED, imprisoned],
+        [SUP_COMMUNITY, SUP_SUSPENDED, SUP_LICENCE],
+        0,
+    )
+    order_start = np.select(
+        [community, imprisoned], [sentence_date + _delay(rng, n, 5.0, 0.5), release], NEVER
+    )
     licence_end = np.maximum(sentence_date + term_days - remand_days, release + 30)
     order_end = np.select([community, imprisoned], [order_start + term_days, licence_end], NEVER)
 
     return Flow(
-        recorded=recorded, police_action=action, police_date=police_date, charge_date=charge_date,
-        decision=decision, decision_date=decision_date, hearing_date=hearing,
-        legal_aid_date=legal_aid, verdict=verdict, verdict_date=verdict_date, sentence=sentence,
-        sentence_date=sentence_date, term_months=term, remand_start=remand_start,
-        remand_end=remand_end, custody_start=custody_start, release=release, order=order,
-        order_start=order_start, order_end=order_end,
+        recorded=recorded,
+        police_action=action,
+        police_date=police_date,
+        charge_date=charge_date,
+        decision=decision,
+        decision_date=decision_date,
+        hearing_date=hearing,
+        legal_aid_date=legal_aid,
+        verdict=verdict,
+        verdict_date=verdict_date,
+        sentence=sentence,
+        sentence_date=sentence_date,
+        term_months=term,
+        remand_start=remand_start,
+        remand_end=remand_end,
+        custody_start=custody_start,
+        release=release,
+        order=order,
+        order_start=order_start,
+        order_end=order_end,
     )
 
 

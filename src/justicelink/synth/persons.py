@@ -15,9 +15,21 @@ IntArray = npt.NDArray[np.int64]
 ObjArray = npt.NDArray[np.object_]
 
 STREETS: tuple[str, ...] = (
-    "Jalan Merdeka", "Harbour Road", "Temple Street", "Coconut Grove", "Station Road",
-    "Market Lane", "Lotus Avenue", "Kampong Baru", "Banyan Drive", "Mission Street",
-    "Palm Crescent", "Rice Mill Road", "Lagoon Parade", "Sultan Street", "Frangipani Way",
+    "Jalan Merdeka",
+    "Harbour Road",
+    "Temple Street",
+    "Coconut Grove",
+    "Station Road",
+    "Market Lane",
+    "Lotus Avenue",
+    "Kampong Baru",
+    "Banyan Drive",
+    "Mission Street",
+    "Palm Crescent",
+    "Rice Mill Road",
+    "Lagoon Parade",
+    "Sultan Street",
+    "Frangipani Way",
 )
 
 # Recording probability of a victim by victim kind (index = kind).
@@ -58,19 +70,28 @@ class Victims:
 def _victim_profile(rng: np.random.Generator, kind: IntArray) -> tuple[IntArray, IntArray]:
     """Draw sex (0 male, 1 female) and age in days for new victims of each kind."""
     n = len(kind)
-    p_female = np.select([kind == codes.HOMICIDE, kind == codes.SEXUAL, kind == codes.VIOLENT],
-                         [0.22, 0.9, 0.35], 0.5)
+    p_female = np.select(
+        [kind == codes.HOMICIDE, kind == codes.SEXUAL, kind == codes.VIOLENT],
+        [0.22, 0.9, 0.35],
+        0.5,
+    )
     sex = (rng.random(n) < p_female).astype(np.int64)
     age = np.select(
         [kind == codes.HOMICIDE, kind == codes.SEXUAL, kind == codes.VIOLENT],
         [16 + rng.gamma(2.0, 8.0, n), 12 + rng.gamma(2.0, 6.0, n), 14 + rng.gamma(2.0, 9.0, n)],
-        17 + rng.gamma(2.5, 12.0, n))
+        17 + rng.gamma(2.5, 12.0, n),
+    )
     return sex, (age * YEAR).astype(np.int64)
 
 
-def assign_victims(rng: np.random.Generator, offence_person: IntArray, offence_date: IntArray,
-                   offence_code: IntArray, n_offenders: int, n_victims: int
-                   ) -> tuple[Victims, IntArray, IntArray]:
+def assign_victims(
+    rng: np.random.Generator,
+    offence_person: IntArray,
+    offence_date: IntArray,
+    offence_code: IntArray,
+    n_offenders: int,
+    n_victims: int,
+) -> tuple[Victims, IntArray, IntArray]:
     """Attach victims to offences; every victim-only person is the victim of at least one.
 
     Args:
@@ -118,8 +139,9 @@ def assign_victims(rng: np.random.Generator, offence_person: IntArray, offence_d
     return Victims(offence=offence[order], person=person[order]), sex, dob
 
 
-def build_identities(rng: np.random.Generator, pools: NamePools, sex: IntArray, dob: IntArray
-                     ) -> Persons:
+def build_identities(
+    rng: np.random.Generator, pools: NamePools, sex: IntArray, dob: IntArray
+) -> Persons:
     """Give every person a name, id number, address and nationality.
 
     Args:
@@ -176,6 +198,18 @@ def build_identities(rng: np.random.Generator, pools: NamePools, sex: IntArray, 
     street = rng.integers(0, len(STREETS), n)
     house = rng.integers(1, 400, n)
     person_id = np.char.add("P", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(object)
-    return Persons(person_id=person_id, sex=sex, dob=dob, group=group, subgroup=subgroup,
-                   family=family, given1=given1, given2=given2, id_number=id_number,
-                   district=district, street=street, house=house, nationality=nationality)
+    return Persons(
+        person_id=person_id,
+        sex=sex,
+        dob=dob,
+        group=group,
+        subgroup=subgroup,
+        family=family,
+        given1=given1,
+        given2=given2,
+        id_number=id_number,
+        district=district,
+        street=street,
+        house=house,
+        nationality=nationality,
+    )

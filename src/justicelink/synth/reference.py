@@ -14,8 +14,9 @@ _BAND_SHARES = np.array([0.24, 0.05, 0.19, 0.22, 0.18, 0.12])
 RESIDENTS_PER_PERSON = 100
 
 
-def population_table(rng: np.random.Generator, people: int, first_year: int, last_year: int
-                     ) -> Table:
+def population_table(
+    rng: np.random.Generator, people: int, first_year: int, last_year: int
+) -> Table:
     """Mid-year resident population by year, district, sex and age band (1 % yearly growth)."""
     total = people * RESIDENTS_PER_PERSON
     dw = np.array(codes.DISTRICT_WEIGHTS) / sum(codes.DISTRICT_WEIGHTS)
@@ -30,15 +31,21 @@ def population_table(rng: np.random.Generator, people: int, first_year: int, las
                     rows.append((str(y), district, sex, band, str(max(1, round(value)))))
     cols = list(zip(*rows, strict=True))
     names = ("year", "area", "sex", "age_band", "population")
-    return Table("reference/population.csv",
-                 {n: np.array(c, dtype=object) for n, c in zip(names, cols, strict=True)})
+    return Table(
+        "reference/population.csv",
+        {n: np.array(c, dtype=object) for n, c in zip(names, cols, strict=True)},
+    )
 
 
 def penal_code_table() -> Table:
     """The national penal code with its ICCS mapping (unmapped codes left out on purpose)."""
     rows = codes.penal_code_rows()
-    return Table("reference/penal_code.csv", {
-        "national_code": np.array([r[0] for r in rows], dtype=object),
-        "title": np.array([r[1] for r in rows], dtype=object),
-        "iccs_code": np.array([r[2] for r in rows], dtype=object),
-    }, free_text=frozenset({"title"}))
+    return Table(
+        "reference/penal_code.csv",
+        {
+            "national_code": np.array([r[0] for r in rows], dtype=object),
+            "title": np.array([r[1] for r in rows], dtype=object),
+            "iccs_code": np.array([r[2] for r in rows], dtype=object),
+        },
+        free_text=frozenset({"title"}),
+    )

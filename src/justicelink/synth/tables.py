@@ -20,8 +20,7 @@ import numpy.typing as npt
 IntArray = npt.NDArray[np.int64]
 ObjArray = npt.NDArray[np.object_]
 
-QUARANTINE_KINDS = ("missing_key", "duplicate_key", "bad_date", "unknown_code",
-                    "orphan_reference")
+QUARANTINE_KINDS = ("missing_key", "duplicate_key", "bad_date", "unknown_code", "orphan_reference")
 
 
 @dataclass
@@ -74,8 +73,9 @@ class BadRowSpec:
     refs: dict[str, Callable[[int], str]] = field(default_factory=dict)
 
 
-def inject_bad_rows(rng: np.random.Generator, table: Table, spec: BadRowSpec
-                    ) -> tuple[Table, list[Defect]]:
+def inject_bad_rows(
+    rng: np.random.Generator, table: Table, spec: BadRowSpec
+) -> tuple[Table, list[Defect]]:
     """Insert corrupted copies of rows: about 0.3-1 % of rows, at least 2 when >= 10 rows.
 
     Each inserted row copies a real row and carries exactly one quarantining defect, so that
@@ -134,8 +134,10 @@ def inject_bad_rows(rng: np.random.Generator, table: Table, spec: BadRowSpec
         columns[c] = np.concatenate([v, extra])[order]
     hidden = {h: np.concatenate([v, v[src]])[order] for h, v in table.hidden.items()}
     hidden["_orig"] = np.concatenate([np.arange(n), np.full(n_bad, -1)]).astype(np.int64)[order]
-    defects = [Defect(table.path, int(final_of[n + j]) + 1, col, kind, "quarantine")
-               for j, col, kind in cells]
+    defects = [
+        Defect(table.path, int(final_of[n + j]) + 1, col, kind, "quarantine")
+        for j, col, kind in cells
+    ]
     return Table(table.path, columns, hidden, table.free_text), defects
 
 
@@ -160,8 +162,9 @@ def write_csv(out: Path, table: Table, delimiter: str = ",") -> None:
     _write_lines(out, header, cols, delimiter)
 
 
-def _write_lines(out: Path, header: str, cols: list[ObjArray], sep: str,
-                 prefix: str = "", suffix: str = "") -> None:
+def _write_lines(
+    out: Path, header: str, cols: list[ObjArray], sep: str, prefix: str = "", suffix: str = ""
+) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as fh:
         if header:
@@ -170,7 +173,7 @@ def _write_lines(out: Path, header: str, cols: list[ObjArray], sep: str,
         for lo in range(0, len(cols[0]) if cols else 0, step):
             line = np.full(min(step, len(cols[0]) - lo), prefix, dtype=object)
             for i, c in enumerate(cols):
-                line = line + (sep if i else "") + c[lo:lo + step]
+                line = line + (sep if i else "") + c[lo : lo + step]
             fh.write("".join((line + suffix + "\n").tolist()))
 
 

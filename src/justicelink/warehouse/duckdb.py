@@ -30,17 +30,17 @@ class DuckDBWarehouse(Warehouse):
             raise WarehouseError(f"{path}: cannot open the warehouse: {first}") from None
         self.path = path
 
-    def _sql(self, statement: exp.Expression) -> str:
+    def _sql(self, statement: exp.Expr) -> str:
         return statement.sql(dialect=self.dialect)
 
-    def execute(self, statement: exp.Expression, params: Sequence[Any] = ()) -> None:
+    def execute(self, statement: exp.Expr, params: Sequence[Any] = ()) -> None:
         self._con.execute(self._sql(statement), list(params))
 
-    def fetch(self, query: exp.Expression, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def fetch(self, query: exp.Expr, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._con.execute(self._sql(query), list(params)).fetchall())
 
-    def fetch_arrow(self, query: exp.Expression, params: Sequence[Any] = ()) -> pa.Table:
-        return self._con.execute(self._sql(query), list(params)).arrow()
+    def fetch_arrow(self, query: exp.Expr, params: Sequence[Any] = ()) -> pa.Table:
+        return self._con.execute(self._sql(query), list(params)).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)

@@ -28,16 +28,14 @@ _TYPES = {
 }
 
 
-def create_table_statements() -> list[exp.Expression]:
+def create_table_statements() -> list[exp.Expr]:
     """CREATE TABLE IF NOT EXISTS for every canonical table, as expressions."""
-    statements: list[exp.Expression] = []
+    statements: list[exp.Expr] = []
     for name, columns in TABLES.items():
         schema = exp.Schema(
             this=exp.to_table(name),
             expressions=[
-                exp.ColumnDef(
-                    this=exp.to_identifier(column), kind=exp.DataType.build(_TYPES[kind])
-                )
+                exp.ColumnDef(this=exp.to_identifier(column), kind=exp.DataType.build(_TYPES[kind]))
                 for column, kind in columns
             ],
         )
@@ -51,15 +49,15 @@ class Warehouse(ABC):
     dialect: str
 
     @abstractmethod
-    def execute(self, statement: exp.Expression, params: Sequence[Any] = ()) -> None:
+    def execute(self, statement: exp.Expr, params: Sequence[Any] = ()) -> None:
         """Run a statement that returns nothing."""
 
     @abstractmethod
-    def fetch(self, query: exp.Expression, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def fetch(self, query: exp.Expr, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query and return its rows."""
 
     @abstractmethod
-    def fetch_arrow(self, query: exp.Expression, params: Sequence[Any] = ()) -> pa.Table:
+    def fetch_arrow(self, query: exp.Expr, params: Sequence[Any] = ()) -> pa.Table:
         """Run a query and return an Arrow table."""
 
     @abstractmethod
