@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import sqlglot.expressions as exp
 
-from justicelink.classification import load_crosswalk, load_iccs
+from justicelink.classification import Crosswalk, load_crosswalk, load_iccs
 from justicelink.errors import JusticelinkError, SourceFileNotFoundError
 from justicelink.ingest.mapping import ExtractFile, Mapping, load_mapping
 from justicelink.ingest.readers import RawExtract, read_extract
@@ -120,16 +120,18 @@ def ingest(
             raise SourceFileNotFoundError(
                 f"{extract.path}: extract named in {mapping.path} not found"
             )
-    offence_path = mapping.offence_codes_path()
+    ref = mapping.spec.reference.offence_codes
     crosswalk = None
-    if offence_path is not None:
-        ref = mapping.spec.reference.offence_codes
-        assert ref is not None  # offence_codes_path() is None otherwise
+    if ref is not None:
         crosswalk = load_crosswalk(
-            offence_path, code_column=ref.code, iccs_column=ref.iccs, label_column=ref.label
+            mapping.folder / ref.path,
+            code_column=ref.code,
+            iccs_column=ref.iccs,
+            label_column=ref.label,
         )
     created = not warehouse_path.exists()
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    started_at = datetime.now(UTC)
+    run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     try:
         with open_warehouse(warehouse_path) as warehouse:
             warehouse.ensure_schema()
@@ -139,7 +141,7 @@ def ingest(
                 _recode_other_files(warehouse, [r.path for r in reports])
                 unmapped = _unmapped_codes(warehouse, run_id)
                 reasons = _quarantine_reasons(warehouse, run_id)
-                _record_run(warehouse, mapping, run_id, reports)
+                _record_run(warehouse, mapping, run_id, started_at, reports)
     except BaseException:
         if created:
             for leftover in (
@@ -171,7 +173,7 @@ def _replace_rows(warehouse: Warehouse, table: str, rows: list[dict[str, Any]]) 
     warehouse.unregister("_jl_reference")
 
 
-def _load_reference(warehouse: Warehouse, mapping: Mapping, crosswalk: Any) -> None:
+def _load_reference(warehouse: Warehouse, mapping: Mapping, crosswalk: Crosswalk | None) -> None:
     iccs = load_iccs()
     _replace_rows(
         warehouse,
@@ -398,7 +400,11 @@ def _file_digest(path: Path) -> str:
 
 
 def _record_run(
-    warehouse: Warehouse, mapping: Mapping, run_id: str, reports: list[FileReport]
+    warehouse: Warehouse,
+    mapping: Mapping,
+    run_id: str,
+    started_at: datetime,
+    reports: list[FileReport],
 ) -> None:
     finished = datetime.now(UTC).replace(tzinfo=None)
     by_label = {f.label: f for f in mapping.files}
@@ -423,7 +429,7 @@ def _record_run(
         )
     totals = [
         run_id,
-        finished,
+        started_at.replace(tzinfo=None),
         finished,
         str(mapping.path),
         len(reports),

@@ -9,6 +9,7 @@ Every problem is reported as one line naming the mapping file and the place in i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -152,11 +153,6 @@ class Mapping:
         """The folder that relative paths in the mapping start from."""
         return self.path.parent
 
-    def offence_codes_path(self) -> Path | None:
-        """The crosswalk file, when the mapping names one."""
-        ref = self.spec.reference.offence_codes
-        return None if ref is None else self.folder / ref.path
-
 
 class _StringKeyLoader(yaml.SafeLoader):
     """YAML loader that keeps mapping keys as written and reads only true/false as booleans.
@@ -186,7 +182,7 @@ _StringKeyLoader.yaml_implicit_resolvers = {
 }
 _StringKeyLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 
@@ -330,8 +326,7 @@ def _resolve_column(where: str, name: str, field: FieldSpec, spec: ColumnSpec) -
             )
     values = spec.values
     if kind is FieldKind.ENUM:
-        assert field.enum is not None  # every ENUM field names its enum in the canonical model
-        allowed = {member.value for member in field.enum}
+        allowed = {member.value for member in field.enum or ()}
         if values is None:
             values = {v: v for v in sorted(allowed)}
         for code, target in values.items():
