@@ -79,7 +79,9 @@ def _machine() -> str:
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    )
 
 
 def bench(size: float, repeats: int, workdir: Path) -> dict[str, object]:
@@ -87,7 +89,9 @@ def bench(size: float, repeats: int, workdir: Path) -> dict[str, object]:
     folder = workdir / f"country-{int(size)}"
     shutil.rmtree(folder, ignore_errors=True)
     cli = [sys.executable, "-m", "justicelink"]
-    synth_s, synth_mb, out = _run([*cli, "synth", "--out", str(folder), "--people", str(people), "--json"])
+    synth_s, synth_mb, out = _run(
+        [*cli, "synth", "--out", str(folder), "--people", str(people), "--json"]
+    )
     summary = json.loads(out)
     raw_runs, ingest_runs = [], []
     report: dict[str, object] = {}
@@ -99,7 +103,9 @@ def bench(size: float, repeats: int, workdir: Path) -> dict[str, object]:
         raw_runs.append((seconds, mb))
         warehouse = workdir / "w.duckdb"
         warehouse.unlink(missing_ok=True)
-        seconds, mb, out = _run([*cli, "ingest", str(folder), "--warehouse", str(warehouse), "--json"])
+        seconds, mb, out = _run(
+            [*cli, "ingest", str(folder), "--warehouse", str(warehouse), "--json"]
+        )
         ingest_runs.append((seconds, mb))
         report = json.loads(out)
     rows_read = sum(f["read"] for f in report["files"])  # type: ignore[index, union-attr]
@@ -140,8 +146,10 @@ def main() -> None:
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "ingest.json").write_text(json.dumps(results, indent=2) + "\n")
-    print("| person records | rows (all files) | synth s | raw load s (median) | ingest s (median) "
-          "| ingest / raw | ingest rows/s | raw rows/s | peak MiB synth / raw / ingest |")
+    print(
+        "| person records | rows (all files) | synth s | raw load s (median) | ingest s (median) "
+        "| ingest / raw | ingest rows/s | raw rows/s | peak MiB synth / raw / ingest |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results["runs"]:  # type: ignore[union-attr]
         print(
