@@ -86,7 +86,7 @@ def _print_report(report: IngestReport) -> None:
         f"in {report.seconds:.1f} s."
     )
     if report.quarantine_reasons:
-        out.print("Quarantined rows by reason (table [bold]quarantine[/]):")
+        out.print("Quarantined rows by reason (table [bold]quarantine[/]; a row may have several):")
         for reason, count in report.quarantine_reasons.items():
             out.print(f"  {count:>8,}  {reason}")
     if report.unmapped_offence_codes:
