@@ -16,9 +16,9 @@ from justicelink.errors import ExtractError, MappingError
 from justicelink.ingest import ingest
 
 
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+def _rows(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
 
 
 def test_every_row_is_loaded_or_quarantined_for_its_reason(tiny: Path, tmp_path: Path) -> None:
@@ -116,3 +116,36 @@ def test_a_crosswalk_with_a_wrong_iccs_code_stops_the_run(tiny: Path, tmp_path: 
     crosswalk.write_text(crosswalk.read_text(encoding="utf-8") + "PC-1,X,9999\n", encoding="utf-8")
     with pytest.raises(MappingError, match="row 4: column 'iccs_code': '9999' is not an ICCS"):
         ingest(tiny, tmp_path / "w.duckdb")
+
+
+def test_a_declared_legacy_encoding_is_read(tiny: Path, tmp_path: Path) -> None:
+    # Thai agencies often deliver TIS-620; the mapping says so and names come out intact.
+    persons = tiny / "police" / "persons.csv"
+    persons.write_bytes(
+        "person_no,surname,given_names,sex,dob\nP1,สมบูรณ์,สมชาย,M,1980\n".encode("tis-620")
+    )
+    mapping = tiny / "agencies.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(
+        text.replace("key: person_no\n", "key: person_no\n        encoding: tis-620\n", 1), "utf-8"
+    )
+    db = tmp_path / "w.duckdb"
+    ingest(tiny, db)
+    assert _rows(db, "SELECT family_name, given_names FROM person_record") == [("สมบูรณ์", "สมชาย")]
+
+
+def test_undeclared_legacy_bytes_quarantine_only_their_rows(tiny: Path, tmp_path: Path) -> None:
+    persons = tiny / "police" / "persons.csv"
+    persons.write_bytes(
+        b"person_no,surname,given_names,sex,dob\nP1,Tan,Wei,M,1980\nP2,\xca\xc1,x,F,1981\n"
+    )
+    db = tmp_path / "w.duckdb"
+    report = ingest(tiny, db)
+    file = next(f for f in report.files if f.path == "police/persons.csv")
+    assert (file.read, file.loaded, file.quarantined) == (2, 1, 1)
+    quarantined = _rows(
+        db,
+        "SELECT source_row, reason FROM quarantine WHERE source_file = ?",
+        ["police/persons.csv"],
+    )
+    assert quarantined == [(2, "not valid UTF-8 text")]

@@ -8,6 +8,7 @@ Every problem is reported as one line naming the mapping file and the place in i
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ class FileSpec(_Strict):
     key: str | list[str] = Field(description="Column(s) that identify a row within the file.")
     sheet: str | None = Field(default=None, description="xlsx only: the sheet to read.")
     delimiter: str = Field(default=",", min_length=1, max_length=1, description="csv only.")
+    encoding: str = Field(
+        default="utf-8",
+        description="csv and jsonl: the text encoding, e.g. cp1252, tis-620, gb18030, shift_jis.",
+    )
     columns: dict[str, str | ColumnSpec] = Field(
         description="Canonical field -> source column name, or a column specification."
     )
@@ -131,6 +136,7 @@ class ExtractFile:
     format: str
     sheet: str | None
     delimiter: str
+    encoding: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
 
@@ -263,6 +269,12 @@ def _resolve_file(folder: Path, where: str, agency_id: str | None, file: FileSpe
         raise MappingError(f"{where}: 'sheet' applies to xlsx files only")
     if file.delimiter != "," and file.format != "csv":
         raise MappingError(f"{where}: 'delimiter' applies to csv files only")
+    try:
+        encoding = codecs.lookup(file.encoding).name
+    except LookupError:
+        raise MappingError(f"{where}: encoding {file.encoding!r} is not known") from None
+    if encoding != "utf-8" and file.format not in ("csv", "jsonl"):
+        raise MappingError(f"{where}: 'encoding' applies to csv and jsonl files only")
     fields = MAPPABLE_FIELDS[file.entity]
     columns: list[Column] = []
     for name, given in file.columns.items():
@@ -295,6 +307,7 @@ def _resolve_file(folder: Path, where: str, agency_id: str | None, file: FileSpe
         format=file.format,
         sheet=file.sheet,
         delimiter=file.delimiter,
+        encoding=encoding,
         key=key,
         columns=tuple(columns),
     )

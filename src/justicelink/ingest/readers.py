@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -81,6 +82,16 @@ def _as_text_table(columns: dict[str, list[str | None]], rows: list[int]) -> pa.
     return pa.table(arrays)
 
 
+def _utf8_bytes(extract: ExtractFile) -> bytes:
+    """The file's bytes as UTF-8. Bytes invalid in the declared encoding stay invalid, so
+    that the records holding them are quarantined rather than silently altered."""
+    data = extract.path.read_bytes()
+    if extract.encoding == "utf-8":
+        return data
+    text = data.decode(extract.encoding, errors="surrogateescape")
+    return text.encode("utf-8", errors="surrogateescape")
+
+
 def _with_row_numbers(table: pa.Table, wanted: list[str]) -> pa.Table:
     columns = {name: table.column(name).cast(pa.string()) for name in wanted}
     columns[ROW] = pa.array(range(1, table.num_rows + 1), type=pa.int64())
@@ -92,19 +103,19 @@ def _with_row_numbers(table: pa.Table, wanted: list[str]) -> pa.Table:
 
 def _read_csv(extract: ExtractFile) -> RawExtract:
     wanted = extract.source_columns()
-    with extract.path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        header = next(csv.reader(handle, delimiter=extract.delimiter), [])
+    data = _utf8_bytes(extract)
+    head = io.StringIO(data[: 1 << 16].decode("utf-8", errors="replace"), newline="")
+    header = next(csv.reader(head, delimiter=extract.delimiter), [])
     header = [h.lstrip("\ufeff") for h in header]
     _missing_columns(extract, header)
     if len(set(header)) != len(header):
         repeated = next(h for h in header if header.count(h) > 1)
         raise ExtractError(f"{extract.path}: column {repeated!r} appears twice in the header")
-    data = extract.path.read_bytes()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         # Arrow cannot report an undecodable record; the record-by-record reader can.
-        return _read_csv_by_record(extract, header, wanted)
+        return _read_csv_by_record(extract, data, header, wanted)
     invalid: list[object] = []
 
     def keep_count(row: object) -> str:
@@ -126,19 +137,22 @@ def _read_csv(extract: ExtractFile) -> RawExtract:
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return _read_csv_by_record(extract, header, wanted)
+        return _read_csv_by_record(extract, data, header, wanted)
     if invalid:
         # Arrow's threaded parser cannot say where a broken record was; the standard library can.
-        return _read_csv_by_record(extract, header, wanted)
+        return _read_csv_by_record(extract, data, header, wanted)
     return RawExtract(_with_row_numbers(table, wanted))
 
 
-def _read_csv_by_record(extract: ExtractFile, header: list[str], wanted: list[str]) -> RawExtract:
+def _read_csv_by_record(
+    extract: ExtractFile, data: bytes, header: list[str], wanted: list[str]
+) -> RawExtract:
     positions = [header.index(name) for name in wanted]
     columns: dict[str, list[str | None]] = {name: [] for name in wanted}
     rows: list[int] = []
     rejects: list[Reject] = []
-    with extract.path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+    text = data.decode("utf-8", errors="surrogateescape")
+    with io.StringIO(text, newline="") as handle:
         reader = csv.reader(handle, delimiter=extract.delimiter)
         next(reader, None)
         number = 0
@@ -176,7 +190,7 @@ _BLANK_LINE = re.compile(rb"(?:^|\n)[ \t\r]*(?:\n|$)")
 
 def _read_jsonl(extract: ExtractFile) -> RawExtract:
     wanted = extract.source_columns()
-    data = extract.path.read_bytes()
+    data = _utf8_bytes(extract)
     body = data.rstrip(b"\n")
     # Arrow skips blank lines, which would shift line numbers: such files go line by line.
     if body and _BLANK_LINE.search(body) is None:
