@@ -39,6 +39,15 @@ def country(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[
     return root / "c", root / "w.duckdb", report
 
 
+def _planted(folder: Path) -> set[tuple[str, int]]:
+    """(file, row) of every row the generator broke so that it must be quarantined."""
+    return {
+        (d["source_file"], int(d["source_row"]))
+        for d in _csv(folder / "truth" / "defects.csv")
+        if d["expect"] == "quarantine"
+    }
+
+
 def _query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
@@ -55,11 +64,7 @@ def test_each_file_reconciles_with_the_rows_written(country: tuple[Path, Path, d
 
 def test_exactly_the_planted_bad_rows_are_quarantined(country: tuple[Path, Path, dict]) -> None:
     folder, db, _ = country
-    planted = {
-        (d["source_file"], int(d["source_row"]))
-        for d in _csv(folder / "truth" / "defects.csv")
-        if d["expect"] == "quarantine"
-    }
+    planted = _planted(folder)
     quarantined = set(_query(db, "SELECT DISTINCT source_file, source_row FROM quarantine"))
     assert planted, "the generator planted no bad rows"
     assert quarantined == planted
@@ -67,11 +72,7 @@ def test_exactly_the_planted_bad_rows_are_quarantined(country: tuple[Path, Path,
 
 def test_person_records_match_the_truth(country: tuple[Path, Path, dict]) -> None:
     folder, db, _ = country
-    planted = {
-        (d["source_file"], int(d["source_row"]))
-        for d in _csv(folder / "truth" / "defects.csv")
-        if d["expect"] == "quarantine"
-    }
+    planted = _planted(folder)
     truth = {
         (r["agency"], r["record_key"])
         for r in _csv(folder / "truth" / "records.csv")
