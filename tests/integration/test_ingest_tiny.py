@@ -149,3 +149,49 @@ def test_undeclared_legacy_bytes_quarantine_only_their_rows(tiny: Path, tmp_path
         ["police/persons.csv"],
     )
     assert quarantined == [(2, "not valid UTF-8 text")]
+
+
+def test_a_key_another_file_loaded_is_quarantined_not_overwritten(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # A second event file of the police whose numbering starts again at A1.
+    (tiny / "police" / "cautions.csv").write_text(
+        "arrest_no,person_no,action,arrest_date\nA1,P2,CAUTION,01/07/2020\nA9,P2,CAUTION,02/07/2020\n",
+        encoding="utf-8",
+    )
+    mapping = tiny / "agencies.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    extra = (
+        "      - path: police/cautions.csv\n        format: csv\n        entity: case_event\n"
+        "        key: arrest_no\n        columns:\n          record_key: person_no\n"
+        "          event_type: {column: action, values: {CAUTION: caution}}\n"
+        "          event_date: {column: arrest_date, format: '%d/%m/%Y'}\n"
+    )
+    mapping.write_text(text + extra, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    report = ingest(tiny, db)
+    cautions = next(f for f in report.files if f.path == "police/cautions.csv")
+    assert (cautions.read, cautions.loaded, cautions.quarantined) == (2, 1, 1)
+    # The arrest A1 of arrests.csv (hand-checked: P1, 05/06/2020) is still there.
+    assert _rows(
+        db, "SELECT record_id, event_date::VARCHAR FROM case_event WHERE event_id = 'police:A1'"
+    ) == [("police:P1", "2020-06-05")]
+    assert _rows(
+        db, "SELECT reason FROM quarantine WHERE source_file = ?", ["police/cautions.csv"]
+    ) == [("key already loaded from another file of the agency",)]
+
+
+def test_a_declared_encoding_applies_to_json_lines(tiny: Path, tmp_path: Path) -> None:
+    lines = (
+        '{"person_no": "P1", "surname": "王", "given_names": "小明", "sex": "M", "dob": "1990"}\n'
+    )
+    (tiny / "police" / "persons.jsonl").write_bytes(lines.encode("gb18030"))
+    mapping = tiny / "agencies.yaml"
+    text = mapping.read_text(encoding="utf-8").replace(
+        "path: police/persons.csv\n        format: csv\n",
+        "path: police/persons.jsonl\n        format: jsonl\n        encoding: gb18030\n",
+    )
+    mapping.write_text(text, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    ingest(tiny, db)
+    assert _rows(db, "SELECT family_name, given_names FROM person_record") == [("王", "小明")]

@@ -26,7 +26,6 @@ from justicelink.errors import JusticelinkError, SourceFileNotFoundError
 from justicelink.ingest.mapping import ExtractFile, Mapping, load_mapping
 from justicelink.ingest.readers import RawExtract, read_extract
 from justicelink.ingest.transform import (
-    ID_COLUMN,
     NORMALISED,
     STAGE,
     normalise_query,
@@ -313,11 +312,6 @@ def _load_file(
         .from_(NORMALISED)
         .where(exp.Not(this=exp.column("source_row").isin(query=blocked_rows)))
     )
-    id_column = ID_COLUMN.get(table)
-    if id_column is not None:
-        # A key delivered again in another file replaces the earlier row: the newer wins.
-        replaced = exp.select(id_column).from_(accepted.subquery("a"))
-        warehouse.execute(exp.delete(table, where=exp.column(id_column).isin(query=replaced)))
     warehouse.execute(exp.insert(accepted, table, columns=columns))
     loaded = warehouse.fetch(exp.select("count(*)").from_(table).where("source_file = ?"), [label])[
         0

@@ -195,7 +195,7 @@ def _read_jsonl(extract: ExtractFile) -> RawExtract:
     # Arrow skips blank lines, which would shift line numbers: such files go line by line.
     if body and _BLANK_LINE.search(body) is None:
         try:
-            table = pa_json.read_json(extract.path)
+            table = pa_json.read_json(pa.BufferReader(data))  # transcoded bytes, read once
             if all(name in table.column_names for name in wanted):
                 return RawExtract(_with_row_numbers(table, wanted))
             _missing_columns(extract, table.column_names)

@@ -244,6 +244,19 @@ def problems(extract: ExtractFile) -> Iterator[Problem]:
     yield Problem(key_columns, _missing(KEY), exp.null(), "missing key", True)
     repeated = exp.and_(_present(KEY), exp.GT(this=_col(RANK), expression=_lit(1)))
     yield Problem(key_columns, repeated, _col(KEY), "duplicate key: an earlier row has it", True)
+    table = ENTITY_TABLE[extract.entity]
+    id_column = ID_COLUMN.get(table)
+    if id_column is not None:
+        # A key another file of the agency already loaded is refused, never overwritten:
+        # replacing it would take a row of that other file out of its own count.
+        elsewhere = (
+            exp.select(id_column)
+            .from_(table)
+            .where(exp.NEQ(this=exp.column("source_file"), expression=_lit(extract.label)))
+        )
+        taken = exp.and_(_present(KEY), _col(id_column).isin(query=elsewhere))
+        reason = "key already loaded from another file of the agency"
+        yield Problem(key_columns, taken, _col(KEY), reason, True)
     required = set(REQUIRED_FIELDS[extract.entity])
     for column in extract.columns:
         yield from _field_problems(extract, column, column.required or column.field in required)
