@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import machine, run
 
 # Person records per true person in the synthetic country at its default settings
 # (measured: 11,428 records for 5,000 persons).
@@ -57,39 +56,12 @@ print(rows)
 """
 
 
-def _run(argv: list[str]) -> tuple[float, float, str]:
-    """Run a process; return (seconds, peak RSS in MiB, stdout)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        stderr = process.stderr.read() if process.stderr else ""
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
-        out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read()
-
-
-def _machine() -> str:
-    memory = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return (
-        f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
-    )
-
-
 def bench(size: float, repeats: int, workdir: Path) -> dict[str, object]:
     people = max(1, round(size / RECORDS_PER_PERSON))
     folder = workdir / f"country-{int(size)}"
     shutil.rmtree(folder, ignore_errors=True)
     cli = [sys.executable, "-m", "justicelink"]
-    synth_s, synth_mb, out = _run(
+    synth_s, synth_mb, out = run(
         [*cli, "synth", "--out", str(folder), "--people", str(people), "--json"]
     )
     summary = json.loads(out)
@@ -98,12 +70,12 @@ def bench(size: float, repeats: int, workdir: Path) -> dict[str, object]:
     for _ in range(repeats):
         target = workdir / "raw.duckdb"
         target.unlink(missing_ok=True)
-        seconds, mb, out = _run([sys.executable, "-c", RAW_LOAD, str(folder), str(target)])
+        seconds, mb, out = run([sys.executable, "-c", RAW_LOAD, str(folder), str(target)])
         raw_rows = int(out)
         raw_runs.append((seconds, mb))
         warehouse = workdir / "w.duckdb"
         warehouse.unlink(missing_ok=True)
-        seconds, mb, out = _run(
+        seconds, mb, out = run(
             [*cli, "ingest", str(folder), "--warehouse", str(warehouse), "--json"]
         )
         ingest_runs.append((seconds, mb))
@@ -138,7 +110,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "jl-bench")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = {"machine": _machine(), "command": " ".join(sys.argv), "runs": []}
+    results = {"machine": machine(), "command": " ".join(sys.argv), "runs": []}
     for size in args.sizes:
         result = bench(size, args.repeats, args.workdir)
         results["runs"].append(result)  # type: ignore[union-attr]

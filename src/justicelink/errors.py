@@ -7,7 +7,9 @@ refines, so callers may catch either::
     ├── MappingError (ValueError)        the mapping file is malformed or inconsistent
     ├── ExtractError (ValueError)        an extract cannot be read as the mapping describes
     ├── SourceFileNotFoundError (FileNotFoundError)   a file named by the user is missing
-    └── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
+    ├── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
+    ├── TruthFileError (ValueError)      a truth file to evaluate against is malformed
+    └── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -33,3 +35,11 @@ class SourceFileNotFoundError(FileNotFoundError, JusticelinkError):
 
 class WarehouseError(RuntimeError, JusticelinkError):
     """The warehouse cannot be opened, read or written."""
+
+
+class TruthFileError(ValueError, JusticelinkError):
+    """A truth file given to evaluate a result against is malformed."""
+
+
+class LinkageError(ValueError, JusticelinkError):
+    """A linkage input is unusable: a saved model, a review file or a record id."""

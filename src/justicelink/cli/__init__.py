@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from justicelink.cli import ingest as ingest_cmd
+from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import synth as synth_cmd
 
@@ -20,6 +21,7 @@ app = typer.Typer(
         "A first run, on a synthetic country:\n\n"
         "    justicelink synth --out country --people 5000\n\n"
         "    justicelink ingest country\n\n"
+        "    justicelink link --evaluate country/truth\n\n"
         "Each command explains itself: justicelink COMMAND --help."
     ),
     no_args_is_help=True,
@@ -29,6 +31,7 @@ app = typer.Typer(
 )
 app.command("synth")(synth_cmd.synth)
 app.command("ingest")(ingest_cmd.ingest)
+app.add_typer(link_cmd.app, name="link")
 app.add_typer(mapping_cmd.app, name="mapping")
 
 

@@ -40,7 +40,8 @@ class DuckDBWarehouse(Warehouse):
         return list(self._con.execute(self._sql(query), list(params)).fetchall())
 
     def fetch_arrow(self, query: exp.Expr, params: Sequence[Any] = ()) -> pa.Table:
-        return self._con.execute(self._sql(query), list(params)).to_arrow_table()
+        # A relation streams into Arrow; a DB-API result would copy the rows once more.
+        return self._con.sql(self._sql(query), params=list(params) or None).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
