@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/justicelink synth --out $(DEMO_DIR)/country --people $(PEOPLE)
 	$(BIN)/justicelink ingest $(DEMO_DIR)/country --warehouse $(DEMO_DIR)/justicelink.duckdb
+	$(BIN)/justicelink link --warehouse $(DEMO_DIR)/justicelink.duckdb --evaluate $(DEMO_DIR)/country/truth
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q

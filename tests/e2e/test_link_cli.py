@@ -1,0 +1,187 @@
+"""`justicelink link` on a small synthetic country, judged by the generator's truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+
+def _cli(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "justicelink", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def _query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    root = tmp_path_factory.mktemp("linked")
+    _cli("synth", "--out", "c", "--people", "1500", "--seed", "5", cwd=root)
+    _cli("ingest", "c", "--warehouse", "w.duckdb", cwd=root)
+    report = json.loads(
+        _cli(
+            "link", "--warehouse", "w.duckdb", "--evaluate", "c/truth", "--json",
+            "--save-model", "model.json", cwd=root,
+        ).stdout
+    )  # fmt: skip
+    return root, report
+
+
+def test_linkage_finds_the_true_persons(linked: tuple[Path, dict]) -> None:
+    root, report = linked
+    evaluation = report["evaluation"]
+    assert evaluation["pairwise"]["f1"] >= 0.95
+    assert evaluation["bcubed"]["f1"] >= 0.97
+    # The truth, read here independently: persons behind the loaded records.
+    with (root / "c" / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        truth = {
+            (r["source_file"], int(r["source_row"])): r["person_id"] for r in csv.DictReader(handle)
+        }
+    loaded = _query(root / "w.duckdb", "select source_file, source_row from person_record")
+    true_persons = {truth[(f, int(r))] for f, r in loaded}
+    assert abs(report["persons"] - len(true_persons)) / len(true_persons) < 0.03
+
+
+def test_every_record_gets_exactly_one_person(linked: tuple[Path, dict]) -> None:
+    root, report = linked
+    db = root / "w.duckdb"
+    records = _query(db, "select count(*) from person_record")[0][0]
+    assigned = _query(db, "select count(*), count(distinct record_id) from record_person")[0]
+    assert assigned == (records, records) == (report["records"], report["records"])
+    persons = _query(db, "select count(*), sum(records) from person")[0]
+    assert persons == (report["persons"], records)
+
+
+def test_json_has_the_documented_shape(linked: tuple[Path, dict]) -> None:
+    _, report = linked
+    assert {"records", "persons", "evaluation"} <= set(report)
+    for view in ("pairwise", "bcubed"):
+        assert set(report["evaluation"][view]) == {"precision", "recall", "f1"}
+
+
+def test_explain_reproduces_the_runs_score(linked: tuple[Path, dict]) -> None:
+    root, _ = linked
+    a, b, weight = _query(
+        root / "w.duckdb",
+        "select record_id_l, record_id_r, match_weight from link_pair "
+        "where linked order by match_weight limit 1",
+    )[0]
+    out = json.loads(
+        _cli("link", "explain", str(a), str(b), "--warehouse", "w.duckdb", "--json",
+             "--chart", "why.svg", cwd=root).stdout
+    )  # fmt: skip
+    assert out["match_weight"] == pytest.approx(weight, abs=1e-3)
+    assert out["steps"][0]["comparison"] == "prior"
+    assert {s["comparison"] for s in out["steps"]} >= {"name", "date_of_birth", "sex"}
+    assert (root / "why.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_review_decisions_change_the_next_run(linked: tuple[Path, dict]) -> None:
+    root, _ = linked
+    db = root / "w.duckdb"
+    # A link that alone makes a two-record person, and a pair scored below the threshold.
+    split = _query(
+        db,
+        "select p.record_id_l, p.record_id_r from link_pair p "
+        "join record_person a on a.record_id = p.record_id_l "
+        "join person s on s.person_id = a.person_id "
+        "where p.linked and s.records = 2 order by p.record_id_l limit 1",
+    )[0]
+    join = _query(
+        db,
+        "select p.record_id_l, p.record_id_r from link_pair p "
+        "join record_person a on a.record_id = p.record_id_l "
+        "join record_person b on b.record_id = p.record_id_r "
+        "where not p.linked and a.person_id <> b.person_id order by p.record_id_l limit 1",
+    )[0]
+    _cli("link", "review", "--warehouse", "w.duckdb", "--export", "review.csv", cwd=root)
+    with (root / "decisions.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id_l", "record_id_r", "decision", "note"])
+        writer.writerow([*split, "different", "two people, checked"])
+        writer.writerow([*join, "same", "same person, checked"])
+        writer.writerow(["x", "y", "", "left undecided"])
+    imported = json.loads(
+        _cli("link", "review", "--warehouse", "w.duckdb", "--import", "decisions.csv",
+             "--json", cwd=root).stdout
+    )  # fmt: skip
+    assert (imported["same"], imported["different"], imported["skipped"]) == (1, 1, 1)
+    rerun = json.loads(
+        _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--json", cwd=root).stdout
+    )
+    assert rerun["decisions_applied"] == {"same": 1, "different": 1}
+    assert "train" not in rerun["seconds"]
+
+    def person(record: object) -> object:
+        return _query(db, "select person_id from record_person where record_id = ?", [record])[0]
+
+    assert person(split[0]) != person(split[1])
+    assert person(join[0]) == person(join[1])
+
+
+def test_a_saved_model_links_without_training(linked: tuple[Path, dict]) -> None:
+    root, report = linked
+    again = json.loads(
+        _cli("link", "--warehouse", "w.duckdb", "--model", "model.json", "--json", cwd=root).stdout
+    )
+    assert again["model_source"] == "model.json"
+    assert "train" not in again["seconds"]
+    # Same model, same records: about the same persons (reviewed decisions may move one or two).
+    assert abs(again["persons"] - report["persons"]) <= 2
+    runs = _query(root / "w.duckdb", "select count(*), count(distinct model_json) from link_run")
+    assert runs[0][0] >= 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["link", "--warehouse", "missing.duckdb"], "missing.duckdb: no warehouse here"),
+        (["link", "--warehouse", "w.duckdb", "--model", "nope.json"], "nope.json: no such model"),
+        (
+            ["link", "explain", "police:NOPE", "courts:NOPE", "--warehouse", "w.duckdb"],
+            "police:NOPE: no such person record",
+        ),
+        (["link", "review", "--warehouse", "w.duckdb"], "exactly one of --export"),
+    ],
+)
+def test_mistakes_end_in_one_line(linked: tuple[Path, dict], args: list[str], message: str) -> None:
+    root, _ = linked
+    result = _cli(*args, cwd=root, ok=False)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_review_row_is_named_by_file_row_and_column(linked: tuple[Path, dict]) -> None:
+    root, _ = linked
+    (root / "bad.csv").write_text(
+        "record_id_l,record_id_r,decision\na,b,same\nc,d,maybe\n", encoding="utf-8"
+    )
+    result = _cli(
+        "link", "review", "--warehouse", "w.duckdb", "--import", "bad.csv", cwd=root, ok=False
+    )
+    assert result.returncode == 1
+    assert "bad.csv, row 2, column decision: 'maybe' is not same or different" in result.stderr
+    decisions = Counter(
+        r[0] for r in _query(root / "w.duckdb", "select decision from link_decision")
+    )
+    assert decisions["same"] <= 1  # nothing of the bad file was stored

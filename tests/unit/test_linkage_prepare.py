@@ -1,0 +1,73 @@
+"""What the linkage model is given to compare, from hand-made records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from justicelink.linkage.prepare import _SOURCE_COLUMNS, clean_id, prepare_rows
+
+
+def _rows(*records: dict[str, object]) -> pa.Table:
+    return pa.table({c: [r.get(c) for r in records] for c in _SOURCE_COLUMNS})
+
+
+def test_records_without_name_or_birth_year_are_set_aside() -> None:
+    prepared, incomparable = prepare_rows(
+        _rows(
+            {"record_id": "police:1", "agency_id": "police"},
+            {"record_id": "police:2", "agency_id": "police", "birth_year": 1990},
+            {"record_id": "courts:3", "agency_id": "courts", "full_name": "Siti Aminah"},
+        )
+    )
+    assert incomparable == ["police:1"]
+    assert prepared.column("unique_id").to_pylist() == ["police:2", "courts:3"]
+
+
+def test_a_defaulted_first_of_january_counts_only_as_a_year() -> None:
+    prepared, _ = prepare_rows(
+        _rows(
+            {
+                "record_id": "a:1",
+                "family_name": "Nguyễn",
+                "given_names": "Văn An",
+                "date_of_birth": dt.date(1990, 1, 1),
+                "dob_precision": "day",
+            },
+            {
+                "record_id": "b:1",
+                "full_name": "Van An NGUYEN",
+                "date_of_birth": dt.date(1990, 3, 4),
+                "dob_precision": "day",
+            },
+        )
+    )
+    first, second = prepared.to_pylist()
+    assert (first["dob_exact"], first["dob_year"], first["dob_month"]) == (None, 1990, None)
+    assert second["dob_exact"] == dt.date(1990, 3, 4)
+    assert second["dob_swapped"] == dt.date(1990, 4, 3)
+    # Family-name-first and family-name-last meet after normalisation.
+    assert first["name_key"] == second["name_key"] == "an nguyen van"
+
+
+def test_identity_numbers_and_addresses_keep_what_identifies() -> None:
+    assert clean_id(" s-123 456a ") == "S123456A"
+    assert clean_id(" - ") is None
+    prepared, _ = prepare_rows(
+        _rows({"record_id": "p:1", "full_name": "Ali", "address": "12 Jalan Baru, Kota Tinggi"})
+    )
+    row = prepared.to_pylist()[0]
+    assert row["address_key"] == "12 jalan baru kota tinggi"
+    assert row["district"] == "kota tinggi"
+
+
+def test_case_references_travel_with_their_record() -> None:
+    prepared, _ = prepare_rows(
+        _rows(
+            {"record_id": "courts:1", "full_name": "Ali"},
+            {"record_id": "courts:2", "full_name": "Abu"},
+        ),
+        {"courts:1": ["CR-1", "CR-2"]},
+    )
+    assert prepared.column("case_refs").to_pylist() == [["CR-1", "CR-2"], None]
