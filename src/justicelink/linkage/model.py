@@ -34,6 +34,8 @@ DEFAULT_THRESHOLD = 0.9
 # Share of all record pairs that are the same person, before training refines it: the
 # synthetic country has about 1.3 true pairs per record among 1e5 records.
 _PRIOR_RECALL = 0.6
+# EM learns from at most this many blocked pairs per session (a sample at large scale).
+_EM_MAX_PAIRS = 5e6
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -52,6 +54,7 @@ def comparisons() -> list[ComparisonCreator]:
             cll.ArrayIntersectLevel("name_tokens", 2),
             cll.JaroWinklerLevel("name_key", 0.88),
             cll.ArrayIntersectLevel("name_tokens", 1),
+            cll.ArrayIntersectLevel("name_sounds", 1),
             cll.ElseLevel(),
         ],
     )
@@ -101,6 +104,7 @@ def comparisons() -> list[ComparisonCreator]:
         comparison_levels=[
             cll.NullLevel("district"),
             cll.ExactMatchLevel("address_key"),
+            cll.JaroWinklerLevel("address_key", 0.9),
             cll.ExactMatchLevel("district"),
             cll.ElseLevel(),
         ],
@@ -138,6 +142,8 @@ def blocking_rules() -> list[BlockingRuleCreator]:
         block_on("name_pairs", arrays_to_explode=["name_pairs"]),
         block_on("case_refs", arrays_to_explode=["case_refs"]),
         block_on("dob_swapped", "sex"),
+        block_on("address_key"),
+        block_on("dob_exact", "district"),
     ]
 
 
@@ -179,8 +185,14 @@ class LinkageEngine:
         )
         training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
         # Each session fixes some comparisons by its blocking rule and learns the others.
+        # The share of matching pairs is then re-derived from what EM found within each
+        # block, rather than kept from the assumed recall above.
         for rule in (block_on("dob_exact"), block_on("name_key"), block_on("id_number")):
-            training.estimate_parameters_using_expectation_maximisation(rule)
+            training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                populate_probability_two_random_records_match_from_trained_values=True,
+                max_pairs=_EM_MAX_PAIRS,
+            )
 
     def predict(self, floor: float) -> SplinkDataFrame:
         """Score every blocked pair; keep those at or above ``floor``."""

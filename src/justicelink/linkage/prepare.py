@@ -48,6 +48,7 @@ SCHEMA = pa.schema(
         ("name_tokens", pa.list_(pa.string())),
         ("name_key", pa.string()),
         ("name_phonetic", pa.string()),
+        ("name_sounds", pa.list_(pa.string())),
         ("dob_exact", pa.date32()),
         ("dob_swapped", pa.date32()),
         ("dob_text", pa.string()),
@@ -73,11 +74,9 @@ def _names(family: str | None, given: str | None, full: str | None) -> tuple[str
 
 
 @lru_cache(maxsize=1_000_000)
-def _phonetic(tokens: tuple[str, ...]) -> str | None:
+def _sounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
     # Metaphone (jellyfish) per word, sorted: spellings that sound alike meet.
-    if not tokens:
-        return None
-    return " ".join(sorted(jellyfish.metaphone(t) for t in tokens))
+    return tuple(sorted(jellyfish.metaphone(t) for t in tokens))
 
 
 def clean_id(value: str | None) -> str | None:
@@ -134,7 +133,8 @@ def prepare_rows(
             cols["agency_id"][i],
             list(tokens) or None,
             " ".join(tokens) or None,
-            _phonetic(tokens),
+            " ".join(_sounds(tokens)) or None,
+            list(_sounds(tokens)) or None,
             dob.exact,
             dob.swapped,
             dob.exact.isoformat() if dob.exact else None,
