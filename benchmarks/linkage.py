@@ -198,7 +198,8 @@ def _febrl_settings(rows: Any, single_name_blocks: bool) -> dict[str, str]:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=2)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    if single_name_blocks:  # a country without postcodes has no pairs to train on here
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
     scored = linker.inference.predict(threshold_match_probability=THRESHOLD)
     clusters = cluster_pairwise_predictions_at_threshold(
         pa.table({"unique_id": data.column("unique_id")}),
