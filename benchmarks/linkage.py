@@ -103,18 +103,21 @@ def _febrl_rows(name: str) -> tuple[Any, dict[str, str]]:
     return pa.table(columns), truth
 
 
-def _warehouse_rows(warehouse: str, truth_dir: str) -> tuple[Any, dict[str, str]]:
+def _warehouse_rows(
+    warehouse: str, truth_dir: str
+) -> tuple[Any, dict[str, str], dict[str, list[str]]]:
     from justicelink.linkage.evaluate import read_truth, true_persons
-    from justicelink.linkage.prepare import read_records
+    from justicelink.linkage.prepare import read_case_refs, read_records
     from justicelink.warehouse.port import open_warehouse
 
     with open_warehouse(warehouse, read_only=True) as w:
         rows = read_records(w)
+        refs = read_case_refs(w)
     provenance = {
         r["record_id"]: (r["source_file"], int(r["source_row"]))
         for r in rows.select(["record_id", "source_file", "source_row"]).to_pylist()
     }
-    return rows, true_persons(read_truth(Path(truth_dir)), provenance)
+    return rows, true_persons(read_truth(Path(truth_dir)), provenance), refs
 
 
 def _exact(rows: Any) -> dict[str, str]:
@@ -212,12 +215,14 @@ def _febrl_settings(rows: Any, single_name_blocks: bool) -> dict[str, str]:
     return {str(a): str(b) for a, b in result}
 
 
-def _justicelink(rows: Any) -> tuple[dict[str, str], dict[str, float]]:
+def _justicelink(
+    rows: Any, case_refs: dict[str, list[str]]
+) -> tuple[dict[str, str], dict[str, float]]:
     from justicelink.linkage.prepare import prepare_rows
     from justicelink.linkage.run import link_records
 
     clock = time.perf_counter()
-    prepared, _ = prepare_rows(rows)
+    prepared, _ = prepare_rows(rows, case_refs)
     prepare_s = time.perf_counter() - clock
     linked = link_records(prepared, rows.column("record_id"), THRESHOLD)
     clusters = dict(
@@ -233,11 +238,11 @@ def _justicelink(rows: Any) -> tuple[dict[str, str], dict[str, float]]:
 def worker(method: str, dataset: str, warehouse: str, truth_dir: str) -> None:
     from justicelink.linkage.evaluate import evaluate
 
-    rows, truth = (
-        _febrl_rows(dataset)
-        if dataset.startswith("febrl")
-        else _warehouse_rows(warehouse, truth_dir)
-    )
+    if dataset.startswith("febrl"):
+        rows, truth = _febrl_rows(dataset)
+        refs: dict[str, list[str]] = {}
+    else:
+        rows, truth, refs = _warehouse_rows(warehouse, truth_dir)
     clock = time.perf_counter()
     stages: dict[str, float] = {}
     if method == "exact":
@@ -245,7 +250,7 @@ def worker(method: str, dataset: str, warehouse: str, truth_dir: str) -> None:
     elif method == "splink-febrl":
         predicted = _febrl_settings(rows, single_name_blocks=dataset.startswith("febrl"))
     else:
-        predicted, stages = _justicelink(rows)
+        predicted, stages = _justicelink(rows, refs)
     seconds = time.perf_counter() - clock
     result = evaluate(predicted, truth)
     print(
