@@ -16,9 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/justicelink synth --out $(DEMO_DIR)/country --people $(PEOPLE)
-	$(BIN)/justicelink ingest $(DEMO_DIR)/country --warehouse $(DEMO_DIR)/justicelink.duckdb
-	$(BIN)/justicelink link --warehouse $(DEMO_DIR)/justicelink.duckdb --evaluate $(DEMO_DIR)/country/truth
+	$(BIN)/justicelink demo --out $(DEMO_DIR) --people $(PEOPLE)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q

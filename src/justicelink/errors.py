@@ -9,7 +9,8 @@ refines, so callers may catch either::
     ├── SourceFileNotFoundError (FileNotFoundError)   a file named by the user is missing
     ├── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
     ├── TruthFileError (ValueError)      a truth file to evaluate against is malformed
-    └── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
+    ├── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
+    └── MeasureError (ValueError)        measures cannot be computed from this warehouse
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -43,3 +44,7 @@ class TruthFileError(ValueError, JusticelinkError):
 
 class LinkageError(ValueError, JusticelinkError):
     """A linkage input is unusable: a saved model, a review file or a record id."""
+
+
+class MeasureError(ValueError, JusticelinkError):
+    """Measures cannot be computed from this warehouse (e.g. its records are not linked)."""

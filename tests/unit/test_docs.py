@@ -36,3 +36,15 @@ def test_the_data_model_page_lists_every_column() -> None:
         section = page.split(f"## `{table}`", 1)[1].split("\n## ", 1)[0]
         for column, kind in columns:
             assert f"| `{column}` | {kind} |" in section
+
+
+def test_every_measure_definition_is_in_docs_measures_md() -> None:
+    from justicelink.measures import MEASURES
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "measures.md").read_text(
+        encoding="utf-8"
+    )
+    for measure in MEASURES:
+        assert f"## `{measure.name}`" in text, measure.name
+        for key, value in measure.definition().items():
+            assert f"- **{key}:** {value}" in text, (measure.name, key)

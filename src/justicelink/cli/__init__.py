@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import typer
 
+from justicelink.cli import demo as demo_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
+from justicelink.cli import measures as measures_cmd
+from justicelink.cli import report as report_cmd
 from justicelink.cli import synth as synth_cmd
 
 app = typer.Typer(
@@ -18,10 +21,14 @@ app = typer.Typer(
     help=(
         "Turn what police, prosecution, courts, prisons and probation record into "
         "validated, ICCS-coded, linkable evidence.\n\n"
-        "A first run, on a synthetic country:\n\n"
+        "The whole pipeline on a synthetic country, in one command:\n\n"
+        "    justicelink demo --out demo\n\n"
+        "Step by step:\n\n"
         "    justicelink synth --out country --people 5000\n\n"
         "    justicelink ingest country\n\n"
         "    justicelink link --evaluate country/truth\n\n"
+        "    justicelink measures --out measures\n\n"
+        "    justicelink report --out report.html\n\n"
         "Each command explains itself: justicelink COMMAND --help."
     ),
     no_args_is_help=True,
@@ -32,6 +39,9 @@ app = typer.Typer(
 app.command("synth")(synth_cmd.synth)
 app.command("ingest")(ingest_cmd.ingest)
 app.add_typer(link_cmd.app, name="link")
+app.command("measures")(measures_cmd.measures)
+app.command("report")(report_cmd.report)
+app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
 
 

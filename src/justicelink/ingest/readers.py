@@ -196,6 +196,15 @@ def _read_jsonl(extract: ExtractFile) -> RawExtract:
     if body and _BLANK_LINE.search(body) is None:
         try:
             table = pa_json.read_json(pa.BufferReader(data))  # transcoded bytes, read once
+            if any(pa.types.is_temporal(f.type) for f in table.schema):
+                # Arrow turns text that looks like a date into a timestamp, which would come
+                # back as "2018-01-08 00:00:00": read those columns again as the text they are.
+                schema = pa.schema(
+                    pa.field(f.name, pa.string()) if pa.types.is_temporal(f.type) else f
+                    for f in table.schema
+                )
+                options = pa_json.ParseOptions(explicit_schema=schema)
+                table = pa_json.read_json(pa.BufferReader(data), parse_options=options)
             if all(name in table.column_names for name in wanted):
                 return RawExtract(_with_row_numbers(table, wanted))
             _missing_columns(extract, table.column_names)

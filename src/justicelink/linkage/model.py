@@ -34,6 +34,8 @@ DEFAULT_THRESHOLD = 0.9
 # Share of all record pairs that are the same person, before training refines it: the
 # synthetic country has about 1.3 true pairs per record among 1e5 records.
 _PRIOR_RECALL = 0.6
+# The least share of matching pairs that equal name and full date of birth are assumed to find.
+_MIN_RECALL = 0.3
 # EM learns from at most this many blocked pairs per session (a sample at large scale).
 _EM_MAX_PAIRS = 5e6
 
@@ -180,19 +182,33 @@ class LinkageEngine:
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
         training = self.linker.training
+        # Pairs with equal name and full date of birth are nearly all matches, but they are
+        # only some of the matches: between _MIN_RECALL and all of them. That bounds the
+        # share of matching pairs among all pairs.
         training.estimate_probability_two_random_records_match(
-            [block_on("name_key", "dob_exact")], recall=_PRIOR_RECALL
+            [block_on("name_key", "dob_exact")], recall=1.0
         )
+        settings = self.linker._settings_obj  # Splink offers no public setter for the prior
+        floor = settings._probability_two_random_records_match
+        ceiling = min(floor / _MIN_RECALL, 0.5)
+        settings._probability_two_random_records_match = min(floor / _PRIOR_RECALL, ceiling)
         training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-        # Each session fixes some comparisons by its blocking rule and learns the others.
-        # The share of matching pairs is then re-derived from what EM found within each
-        # block, rather than kept from the assumed recall above.
-        for rule in (block_on("dob_exact"), block_on("name_key"), block_on("id_number")):
+        # The share is then re-derived from what EM found within the date-of-birth and name
+        # blocks (not the identity-number block: nearly all its pairs match, and turning its
+        # share back into one for all pairs overstates it), and kept within the bounds.
+        sessions = (
+            (block_on("dob_exact"), False),
+            (block_on("name_key"), True),
+            (block_on("id_number"), False),
+        )
+        for rule, rederive in sessions:
             training.estimate_parameters_using_expectation_maximisation(
                 rule,
-                populate_probability_two_random_records_match_from_trained_values=True,
+                populate_probability_two_random_records_match_from_trained_values=rederive,
                 max_pairs=_EM_MAX_PAIRS,
             )
+        learned = settings._probability_two_random_records_match
+        settings._probability_two_random_records_match = min(max(learned, floor), ceiling)
 
     def predict(self, floor: float) -> SplinkDataFrame:
         """Score every blocked pair; keep those at or above ``floor``."""

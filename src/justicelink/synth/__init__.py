@@ -149,10 +149,14 @@ def generate_country(
         report(name, 0.25 + 0.35 * i / len(stages))
         stage(w)
     report("writing", 0.6)
-    files, wait_for_workbook = _write_extracts(w, out, rng, people, first_year, last_year)
+    population = population_table(rng, people, first_year, last_year)
+    files, wait_for_workbook = _write_extracts(w, out, population)
     report("truth", 0.85)
     counts = write_truth(
-        w, out, {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people}
+        w,
+        out,
+        {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people},
+        population,
     )
     wait_for_workbook()
     report("done", 1.0)
@@ -167,7 +171,7 @@ def generate_country(
 
 
 def _write_extracts(
-    w: World, out: Path, rng: np.random.Generator, people: int, first_year: int, last_year: int
+    w: World, out: Path, population: Table
 ) -> tuple[dict[str, int], Callable[[], None]]:
     """Write every extract; returns row counts and a function that waits for the workbook.
 
@@ -178,7 +182,7 @@ def _write_extracts(
     mapping = resources.files("justicelink.synth").joinpath("agencies.yaml")
     with resources.as_file(mapping) as src:
         shutil.copyfile(src, out / "agencies.yaml")
-    reference = [population_table(rng, people, first_year, last_year), penal_code_table()]
+    reference = [population, penal_code_table()]
     files = {table.path: len(table) for table in [*reference, *w.tables]}
     sheets = [(t.path.split("#")[1], t) for t in w.tables if "#" in t.path]
     workbook = out / "prisons" / "prisons.xlsx"

@@ -120,6 +120,8 @@ def write_prosecution(w: World) -> None:
             "action": action,
             "action_date": calendar.fmt(date, _ISO),
             "statute": offence_codes(w, off),
+            # The charge sheet states when the offence was committed.
+            "offence_date": calendar.fmt(w.off_date[off], _ISO),
         },
     )
     final = finish(
@@ -203,6 +205,7 @@ def write_courts(w: World) -> None:
             "type": types,
             "date": calendar.fmt(date, _ISO),
             "offence": offence_codes(w, off),
+            "offence_date": calendar.fmt(w.off_date[off], _ISO),
             "outcome": nullify(raw),
             "term_months": term_col,
         },

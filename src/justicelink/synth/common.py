@@ -72,6 +72,9 @@ class World:
                 "person": person,
                 "event_type": full(event_type),
                 "date": date,
+                "offence_date": (
+                    np.full(n, -1, np.int64) if offence is None else self.off_date[offence]
+                ),
                 "code": code,
                 "outcome": full(outcome),
                 "legal_status": full(legal_status),

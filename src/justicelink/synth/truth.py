@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from justicelink.synth import calendar, codes
+from justicelink.synth import calendar, codes, true_measures
 from justicelink.synth.common import World
 from justicelink.synth.names import GROUPS
 from justicelink.synth.tables import Table, write_csv
@@ -23,8 +23,20 @@ def _text(values: np.ndarray, missing: int) -> np.ndarray:
     return out
 
 
-def write_truth(w: World, out: Path, summary: dict[str, object]) -> dict[str, int]:
-    """Write records, defects, persons, events, incidents and summary; return row counts."""
+def _dates(days: np.ndarray) -> np.ndarray:
+    """ISO dates, empty where there is none (-1)."""
+    text = calendar.fmt(np.where(days < 0, 0, days).astype(np.int64), "%Y-%m-%d")
+    return np.where(days < 0, "", text).astype(object)
+
+
+def write_truth(
+    w: World, out: Path, summary: dict[str, object], population: Table
+) -> dict[str, int]:
+    """Write records, defects, persons, events, incidents, measures and summary.
+
+    Returns:
+        Row counts of the records and events written.
+    """
     t = out / "truth"
     p = w.persons
     rec_parts: list[dict[str, np.ndarray]] = []
@@ -89,6 +101,7 @@ def write_truth(w: World, out: Path, summary: dict[str, object]) -> dict[str, in
             "person_id": p.person_id[ev["person"]],
             "event_type": ev["event_type"],
             "event_date": calendar.fmt(ev["date"].astype(np.int64), "%Y-%m-%d"),
+            "offence_date": _dates(ev["offence_date"]),
             "national_code": _CODE[ev["code"]],
             "iccs_code": _ICCS[ev["code"]],
             "outcome": ev["outcome"],
@@ -114,6 +127,8 @@ def write_truth(w: World, out: Path, summary: dict[str, object]) -> dict[str, in
     )
     write_csv(t / "incidents.csv", incidents)
 
+    _write_true_measures(w, ev, population, t / "measures.json")
+
     kinds = Counter(x.defect for x in d)
     by_agency = {
         a: len(next(x for x in w.tables if x.path == path)) for a, path, _ in w.person_files
@@ -132,3 +147,46 @@ def write_truth(w: World, out: Path, summary: dict[str, object]) -> dict[str, in
         json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     return {"records": len(records), "events": len(ev["person"])}
+
+
+_MEASURE_EVENTS = (
+    "victimisation",
+    "custody_start",
+    "custody_end",
+    "sentence",
+    "caution",
+    "court_disposal",
+)
+
+
+def _write_true_measures(
+    w: World, ev: dict[str, np.ndarray], population: Table, path: Path
+) -> None:
+    """truth/measures.json: headline measures from the true events (same shape as the CLI's)."""
+    keep = np.isin(ev["event_type"], _MEASURE_EVENTS)
+    day = ev["date"][keep].astype(np.int64)
+    committed = ev["offence_date"][keep].astype(np.int64)
+    dates = [calendar.to_date(int(x)) for x in day.tolist()]
+    offence_dates = [calendar.to_date(int(x)) if x >= 0 else None for x in committed.tolist()]
+    kinds = [str(x) for x in ev["event_type"][keep].tolist()]
+    persons = [str(x) for x in ev["person"][keep].tolist()]
+    outcomes = [str(x) for x in ev["outcome"][keep].tolist()]
+    statuses = [str(x) for x in ev["legal_status"][keep].tolist()]
+    per_year: dict[int, int] = Counter()
+    for year, people in zip(
+        population.columns["year"].tolist(), population.columns["population"].tolist(), strict=True
+    ):
+        per_year[int(year)] += int(people)
+    window_end = calendar.to_date(w.end)
+    headline = {
+        "homicide_rate_per_100k": true_measures.homicide_rate(
+            kinds, dates, [str(x) for x in _ICCS[ev["code"][keep]].tolist()], dict(per_year)
+        ),
+        "unsentenced_share": true_measures.unsentenced_share(
+            persons, kinds, dates, statuses, sorted(per_year)
+        ),
+        "proven_reoffending_rate": true_measures.proven_reoffending(
+            persons, kinds, dates, offence_dates, outcomes, statuses, window_end
+        ),
+    }
+    path.write_text(json.dumps({"headline": headline}, indent=2) + "\n", encoding="utf-8")

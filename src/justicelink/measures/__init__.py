@@ -1,0 +1,9 @@
+"""Measures: declarative definitions computed on the linked warehouse."""
+
+from __future__ import annotations
+
+from justicelink.measures.catalogue import MEASURES
+from justicelink.measures.definition import Measure
+from justicelink.measures.engine import Result, compute, headline
+
+__all__ = ["MEASURES", "Measure", "Result", "compute", "headline"]
