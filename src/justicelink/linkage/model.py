@@ -17,6 +17,8 @@ of true pairs on the synthetic country (measured by ``benchmarks/linkage.py``).
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,15 +171,19 @@ class LinkageEngine:
     connection: duckdb.DuckDBPyConnection
     linker: Linker
     records: SplinkDataFrame
+    spill: str
 
     @classmethod
     def open(cls, records: pa.Table, model: dict[str, Any] | None = None) -> LinkageEngine:
         """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one."""
-        connection = duckdb.connect()
+        # Spill to a private temporary folder: an in-memory DuckDB would otherwise spill
+        # large joins into ".tmp" under the user's working directory and leave it there.
+        spill = tempfile.mkdtemp(prefix="justicelink-link-")
+        connection = duckdb.connect(config={"temp_directory": spill})
         db_api = DuckDBAPI(connection)
         frame = db_api.register(records, table_name="linkage_input")
         chosen: SettingsCreator | dict[str, Any] = settings() if model is None else model
-        return cls(connection, Linker(frame, chosen, log_level=logging.ERROR), frame)
+        return cls(connection, Linker(frame, chosen, log_level=logging.ERROR), frame, spill)
 
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
@@ -221,3 +227,4 @@ class LinkageEngine:
 
     def close(self) -> None:
         self.connection.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
