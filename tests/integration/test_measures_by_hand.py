@@ -152,3 +152,24 @@ def test_every_definition_is_complete_and_runs_on_spark_sql() -> None:
         for key, text in measure.definition().items():
             assert text.strip(), f"{measure.name}: empty {key}"
         assert measure.query().sql(dialect="spark")  # the same definition, another engine
+
+
+def test_a_remand_spell_ends_at_its_discharge_from_remand(tmp_path: Path) -> None:
+    from justicelink.measures.catalogue import pretrial_detention_days
+
+    events = [
+        # Remanded 10 January, convicted and sentenced on 1 March: 51 days on remand, even
+        # though the sentenced reception is recorded the same day as the remand discharge.
+        ("P", "custody_start", D(2020, 1, 10), None, "remand", None, None),
+        ("P", "custody_start", D(2020, 3, 1), None, "sentenced", None, None),
+        ("P", "custody_end", D(2020, 3, 1), None, "remand", None, None),
+        # Remanded 1 June, released 11 June: 10 days.
+        ("Q", "custody_start", D(2020, 6, 1), None, "remand", None, None),
+        ("Q", "custody_end", D(2020, 6, 11), None, "remand", None, None),
+        # Still on remand at the end of the data: no completed spell.
+        ("R", "custody_start", D(2020, 12, 1), None, "remand", None, None),
+    ]
+    with open_warehouse(_warehouse(tmp_path, events), read_only=True) as w:
+        rows = compute(w, [pretrial_detention_days])[0].table.to_pylist()
+    total = next(r for r in rows if r["sex"] == "total" and r["age_group"] == "total")
+    assert (total["year"], total["denominator"], total["value"]) == (2020, 2, (51 + 10) / 2)

@@ -379,7 +379,10 @@ _RELEASE_AGE = age_at("s.ended", "r.date_of_birth")
 pretrial_detention_days = Measure(
     name="pretrial_detention_days",
     title="Median length of pre-trial detention (days on remand)",
-    counting_unit="a completed remand spell: a remand reception to the next discharge",
+    counting_unit=(
+        "a completed remand spell: a reception on remand to the person's first discharge "
+        "from remand on or after it"
+    ),
     period="calendar year the spell ended",
     inclusions="remand spells ending in discharge from remand",
     exclusions="spells still open at the end of the data",
@@ -387,20 +390,14 @@ pretrial_detention_days = Measure(
     unit="days",
     small_cells="denominator",
     sql=f"""
-WITH moves AS (
-    SELECT record_id, event_type, event_date, legal_status,
-           lead(event_type) OVER (PARTITION BY record_id ORDER BY event_date, event_type DESC)
-               AS next_type,
-           lead(event_date) OVER (PARTITION BY record_id ORDER BY event_date, event_type DESC)
-               AS next_date
-    FROM case_event
-    WHERE event_type IN ('custody_start', 'custody_end')
-),
-spells AS (
-    SELECT record_id, event_date AS started, next_date AS ended
-    FROM moves
-    WHERE event_type = 'custody_start' AND legal_status = 'remand'
-      AND next_type = 'custody_end'
+WITH spells AS (
+    SELECT s.record_id, s.event_date AS started, min(e.event_date) AS ended
+    FROM case_event AS s
+    JOIN case_event AS e
+      ON e.record_id = s.record_id AND e.event_type = 'custody_end'
+     AND e.legal_status = 'remand' AND e.event_date >= s.event_date
+    WHERE s.event_type = 'custody_start' AND s.legal_status = 'remand'
+    GROUP BY 1, 2
 ),
 described AS (
     SELECT year(s.ended) AS year,

@@ -107,3 +107,99 @@ def proven_reoffending(
             )
         out[str(year)] = round(reoffenders / cohort, 6) if cohort else 0.0
     return out
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    n = len(ordered)
+    mid = n // 2
+    return float(ordered[mid]) if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def offences_recorded(recorded: Sequence[dt.date]) -> dict[str, int]:
+    """Offences recorded by the police, by year of recording."""
+    counts: dict[int, int] = defaultdict(int)
+    for day in recorded:
+        counts[day.year] += 1
+    return {str(y): counts[y] for y in sorted(counts)}
+
+
+def persons_by_stage(
+    person: Sequence[str],
+    event_type: Sequence[str],
+    event_date: Sequence[dt.date],
+    outcome: Sequence[str],
+    section: Sequence[str],
+) -> dict[str, dict[str, int]]:
+    """Distinct (person, ICCS section) per year: prosecuted, and convicted."""
+    seen: dict[str, dict[int, set[tuple[str, str]]]] = {
+        "prosecuted": defaultdict(set),
+        "convicted": defaultdict(set),
+    }
+    for who, kind, day, result, part in zip(
+        person, event_type, event_date, outcome, section, strict=True
+    ):
+        if kind == "prosecution_decision" and result == "prosecuted":
+            seen["prosecuted"][day.year].add((who, part))
+        elif kind == "court_disposal" and result == "convicted":
+            seen["convicted"][day.year].add((who, part))
+    return {
+        stage: {str(y): len(by_year[y]) for y in sorted(by_year)} for stage, by_year in seen.items()
+    }
+
+
+def court_cases(
+    person: Sequence[str],
+    event_type: Sequence[str],
+    event_date: Sequence[dt.date],
+    offence_date: Sequence[dt.date | None],
+    code: Sequence[str],
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Legal aid before the first hearing (share) and median days from charge to disposal,
+    by year of the first hearing and of the disposal. A case is one offence of one person."""
+    cases: dict[tuple[str, dt.date | None, str], dict[str, dt.date]] = defaultdict(dict)
+    wanted = ("charge", "first_hearing", "legal_aid_assigned", "court_disposal")
+    for who, kind, day, committed, offence in zip(
+        person, event_type, event_date, offence_date, code, strict=True
+    ):
+        if kind in wanted:
+            steps = cases[(who, committed, offence)]
+            steps[kind] = min(day, steps.get(kind, day))
+    aided: dict[int, list[int]] = defaultdict(list)
+    days: dict[int, list[int]] = defaultdict(list)
+    for steps in cases.values():
+        hearing = steps.get("first_hearing")
+        if hearing is not None:
+            aid = steps.get("legal_aid_assigned")
+            aided[hearing.year].append(int(aid is not None and aid <= hearing))
+        charge, disposal = steps.get("charge"), steps.get("court_disposal")
+        if charge is not None and disposal is not None and charge <= disposal:
+            days[disposal.year].append((disposal - charge).days)
+    share = {str(y): round(sum(v) / len(v), 6) for y, v in sorted(aided.items())}
+    median = {str(y): _median(v) for y, v in sorted(days.items())}
+    return share, median
+
+
+def pretrial_detention(
+    person: Sequence[str],
+    event_type: Sequence[str],
+    event_date: Sequence[dt.date],
+    legal_status: Sequence[str],
+) -> dict[str, float]:
+    """Median days on remand: each remand reception to the first remand discharge on or
+    after it, by year of discharge."""
+    starts: dict[str, list[dt.date]] = defaultdict(list)
+    ends: dict[str, list[dt.date]] = defaultdict(list)
+    for who, kind, day, status in zip(person, event_type, event_date, legal_status, strict=True):
+        if status == "remand" and kind == "custody_start":
+            starts[who].append(day)
+        elif status == "remand" and kind == "custody_end":
+            ends[who].append(day)
+    lengths: dict[int, list[int]] = defaultdict(list)
+    for who, begun in starts.items():
+        for start in set(begun):
+            after = [d for d in ends.get(who, []) if d >= start]
+            if after:
+                end = min(after)
+                lengths[end.year].append((end - start).days)
+    return {str(y): _median(v) for y, v in sorted(lengths.items())}

@@ -156,6 +156,10 @@ _MEASURE_EVENTS = (
     "sentence",
     "caution",
     "court_disposal",
+    "charge",
+    "prosecution_decision",
+    "first_hearing",
+    "legal_aid_assigned",
 )
 
 
@@ -189,4 +193,26 @@ def _write_true_measures(
             persons, kinds, dates, offence_dates, outcomes, statuses, window_end
         ),
     }
-    path.write_text(json.dumps({"headline": headline}, indent=2) + "\n", encoding="utf-8")
+    iccs = [str(x) for x in _ICCS[ev["code"][keep]].tolist()]
+    codes_ = [str(x) for x in _CODE[ev["code"][keep]].tolist()]
+    recorded = w.flow.recorded[(w.flow.recorded >= w.start) & (w.flow.recorded <= w.end)]
+    aid, charge_to_disposal = true_measures.court_cases(
+        persons, kinds, dates, offence_dates, codes_
+    )
+    measures = {
+        "police_recorded_offences": true_measures.offences_recorded(
+            [calendar.to_date(int(x)) for x in recorded.tolist()]
+        ),
+        "persons_by_stage": true_measures.persons_by_stage(
+            persons, kinds, dates, outcomes, [c[:2] for c in iccs]
+        ),
+        "legal_aid_before_first_hearing": aid,
+        "days_charge_to_disposal": charge_to_disposal,
+        "pretrial_detention_days": true_measures.pretrial_detention(
+            persons, kinds, dates, statuses
+        ),
+    }
+    path.write_text(
+        json.dumps({"headline": headline, "measures": measures}, indent=2) + "\n",
+        encoding="utf-8",
+    )
