@@ -6,19 +6,36 @@ import os
 import platform
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 
-def run(argv: list[str]) -> tuple[float, float, str]:
-    """Run a process; return (seconds, peak RSS in MiB, stdout)."""
+class StageTimeoutError(RuntimeError):
+    """A stage ran longer than it was allowed and was stopped."""
+
+
+def run(argv: list[str], timeout: float | None = None) -> tuple[float, float, str]:
+    """Run a process; return (seconds, peak RSS in MiB, stdout).
+
+    Raises:
+        StageTimeoutError: The process ran past ``timeout`` seconds and was killed.
+    """
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, text=True)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(argv, stdout=out, stderr=err, text=True)
+        timer = threading.Timer(timeout, process.kill) if timeout else None
+        if timer:
+            timer.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        if timer:
+            timer.cancel()
+            if timeout is not None and seconds >= timeout:
+                raise StageTimeoutError(f"{' '.join(argv[:4])} stopped after {timeout:.0f} s")
         process.returncode = os.waitstatus_to_exitcode(status)
-        stderr = process.stderr.read() if process.stderr else ""
+        err.seek(0)
+        stderr = err.read()
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
         out.seek(0)

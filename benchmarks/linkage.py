@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import machine, run
+from _common import StageTimeoutError, machine, run
 
 RECORDS_PER_PERSON = 2.29
 THRESHOLD = 0.9
@@ -272,9 +272,11 @@ def _cli() -> list[str]:
     return [str(Path(sys.executable).parent / "justicelink")]
 
 
-def _measure(method: str, dataset: str, warehouse: str = "", truth: str = "") -> dict[str, Any]:
+def _measure(
+    method: str, dataset: str, warehouse: str = "", truth: str = "", timeout: float | None = None
+) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--worker", method, dataset, warehouse, truth]
-    seconds, peak, stdout = run(argv)
+    seconds, peak, stdout = run(argv, timeout)
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     result["process_seconds"] = seconds
     result["peak_mib"] = peak
@@ -290,7 +292,9 @@ def _median(results: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def bench_country(size: float, repeats: int, workdir: Path) -> dict[str, Any]:
+def bench_country(
+    size: float, repeats: int, workdir: Path, timeout: float | None = None
+) -> dict[str, Any]:
     people = max(1, round(size / RECORDS_PER_PERSON))
     folder, warehouse = workdir / f"c{people}", workdir / f"w{people}.duckdb"
     t_synth, _, _ = run([*_cli(), "synth", "--out", str(folder), "--people", str(people), "--json"])
@@ -298,7 +302,14 @@ def bench_country(size: float, repeats: int, workdir: Path) -> dict[str, Any]:
     truth = str(folder / "truth")
     methods: dict[str, Any] = {}
     for method in ("exact", "splink-febrl", "justicelink"):
-        runs = [_measure(method, "country", str(warehouse), truth) for _ in range(repeats)]
+        try:
+            runs = [
+                _measure(method, "country", str(warehouse), truth, timeout) for _ in range(repeats)
+            ]
+        except StageTimeoutError as exc:
+            methods[method] = {"did_not_finish": str(exc)}
+            print(f"  {size:.0e} {method}: {exc}", file=sys.stderr)
+            continue
         methods[method] = _median(runs)
         print(f"  {size:.0e} {method}: {_brief(methods[method])}", file=sys.stderr)
     # The product as a user runs it: the CLI end to end, with its writes to the warehouse.
@@ -337,6 +348,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="repeats at 1e5 and FEBRL")
     parser.add_argument("--large-repeats", type=int, default=1, help="repeats at 1e6 and above")
     parser.add_argument("--no-febrl", action="store_true")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800,
+        help="seconds a baseline may run before it is stopped",
+    )
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
@@ -354,7 +371,7 @@ def main() -> None:
                 results["febrl"].append(bench_febrl(name, args.repeats))
         for size in args.sizes:
             repeats = args.repeats if size < 5e5 else args.large_repeats
-            results["country"].append(bench_country(size, repeats, workdir))
+            results["country"].append(bench_country(size, repeats, workdir, args.timeout))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     text = json.dumps(results, indent=2)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import cast
 
 import jellyfish
 import pyarrow as pa
@@ -61,6 +63,7 @@ SCHEMA = pa.schema(
         ("district", pa.string()),
         ("case_refs", pa.list_(pa.string())),
         ("name_pairs", pa.list_(pa.string())),
+        ("block_tokens", pa.list_(pa.string())),
     ]
 )
 
@@ -147,10 +150,36 @@ def prepare_rows(
             district,
             (case_refs or {}).get(record_id) or None,
             list(_pairs(tokens)) or None,
+            None,  # block_tokens: filled once all records are known
         )
         for field, value in zip(SCHEMA.names, values, strict=True):
             out[field].append(value)
+    _keep_distinctive(out)
     return pa.table(out, schema=SCHEMA), incomparable
+
+
+# Blocking keys shared by more records than this are dropped from the blocking columns (not
+# from the comparisons): a block grows with the square of its size, so a few very common
+# names ("nguyen thi", "muhammad") would otherwise make the work grow with the square of the
+# number of records. Pairs sharing only such keys still meet through the other rules.
+MAX_PAIR_BLOCK = 50
+MAX_TOKEN_BLOCK = 3000
+
+
+def _keep_distinctive(out: dict[str, list[object]]) -> None:
+    """Keep in ``name_pairs`` and ``block_tokens`` only keys no more common than the caps."""
+    pairs = cast(list[list[str] | None], out["name_pairs"])
+    tokens = cast(list[list[str] | None], out["name_tokens"])
+    pair_counts = Counter(key for keys in pairs if keys for key in set(keys))
+    token_counts = Counter(key for keys in tokens if keys for key in set(keys))
+    out["name_pairs"] = [
+        [k for k in keys if pair_counts[k] <= MAX_PAIR_BLOCK] or None if keys else None
+        for keys in pairs
+    ]
+    out["block_tokens"] = [
+        [k for k in keys if token_counts[k] <= MAX_TOKEN_BLOCK] or None if keys else None
+        for keys in tokens
+    ]
 
 
 def read_records(warehouse: Warehouse) -> pa.Table:
