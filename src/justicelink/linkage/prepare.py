@@ -27,7 +27,7 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 # The columns read from person_record, in order.
-_SOURCE_COLUMNS = (
+SOURCE_COLUMNS = (
     "record_id",
     "agency_id",
     "family_name",
@@ -110,7 +110,7 @@ def prepare_rows(
     """Normalise person records for comparison.
 
     Args:
-        rows: person_record columns named in ``_SOURCE_COLUMNS``.
+        rows: person_record columns named in ``SOURCE_COLUMNS``.
         case_refs: record id -> the case references of its events (a case number that two
             agencies share is evidence that their records are one person).
 
@@ -118,7 +118,7 @@ def prepare_rows(
         The comparable records (schema :data:`SCHEMA`) and the record ids of records that
         cannot be compared (no name and no year of birth).
     """
-    cols = {name: rows.column(name).to_pylist() for name in _SOURCE_COLUMNS}
+    cols = {name: rows.column(name).to_pylist() for name in SOURCE_COLUMNS}
     out: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
     incomparable: list[str] = []
     for i, record_id in enumerate(cols["record_id"]):
@@ -184,7 +184,7 @@ def _keep_distinctive(out: dict[str, list[object]]) -> None:
 
 def read_records(warehouse: Warehouse) -> pa.Table:
     """The person records of the warehouse, in record-id order."""
-    query = exp.select(*_SOURCE_COLUMNS).from_("person_record").order_by("record_id")
+    query = exp.select(*SOURCE_COLUMNS).from_("person_record").order_by("record_id")
     return warehouse.fetch_arrow(query)
 
 
