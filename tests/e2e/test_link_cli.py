@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
-
-
-def _cli(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "justicelink", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
+from _cli import run_cli as _cli
 
 
 def _query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:

@@ -5,25 +5,16 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run_cli
 
 DSD = Path(__file__).resolve().parents[3] / "shared" / "data" / "sdmx" / "SDG_DSD.xml"
 
 
 def _cli(*args: str, cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "justicelink", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return run_cli(*args, cwd=cwd).stdout
 
 
 @pytest.fixture(scope="module")

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
+from _cli import run_cli
 
 
 def _cli(*args: str, cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "justicelink", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return run_cli(*args, cwd=cwd).stdout
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
