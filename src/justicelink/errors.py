@@ -10,7 +10,10 @@ refines, so callers may catch either::
     ├── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
     ├── TruthFileError (ValueError)      a truth file to evaluate against is malformed
     ├── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
-    └── MeasureError (ValueError)        measures cannot be computed from this warehouse
+    ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
+    ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
+    ├── UserError (ValueError)           a user account cannot be created or changed as asked
+    └── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -48,3 +51,15 @@ class LinkageError(ValueError, JusticelinkError):
 
 class MeasureError(ValueError, JusticelinkError):
     """Measures cannot be computed from this warehouse (e.g. its records are not linked)."""
+
+
+class StoreError(RuntimeError, JusticelinkError):
+    """The operational store (users, sessions, audit log) cannot be opened or migrated."""
+
+
+class UserError(ValueError, JusticelinkError):
+    """A user account cannot be created or changed as asked (unknown role, name taken)."""
+
+
+class AuthError(PermissionError, JusticelinkError):
+    """A sign-in failed: unknown user, wrong password or code, account locked or disabled."""

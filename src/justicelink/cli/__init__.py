@@ -15,6 +15,7 @@ from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import measures as measures_cmd
 from justicelink.cli import report as report_cmd
 from justicelink.cli import synth as synth_cmd
+from justicelink.cli import web as web_cmd
 
 app = typer.Typer(
     name="justicelink",
@@ -29,6 +30,9 @@ app = typer.Typer(
         "    justicelink link --evaluate country/truth\n\n"
         "    justicelink measures --out measures\n\n"
         "    justicelink report --out report.html\n\n"
+        "The web app (create a user, then serve the warehouse):\n\n"
+        "    justicelink users add ana --role analyst --password-stdin\n\n"
+        "    justicelink serve --warehouse demo/justicelink.duckdb\n\n"
         "Each command explains itself: justicelink COMMAND --help."
     ),
     no_args_is_help=True,
@@ -43,6 +47,9 @@ app.command("measures")(measures_cmd.measures)
 app.command("report")(report_cmd.report)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
+app.command("serve")(web_cmd.serve)
+app.add_typer(web_cmd.users_app, name="users")
+app.add_typer(web_cmd.audit_app, name="audit")
 
 
 def main() -> None:

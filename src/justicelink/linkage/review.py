@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -40,54 +41,67 @@ def _latest_run(warehouse: Warehouse) -> float:
     return float(rows[0][0])
 
 
+def uncertain_pairs(
+    warehouse: Warehouse, *, low: float, high: float, limit: int
+) -> list[tuple[object, ...]]:
+    """Undecided pairs with probability in [low, high], nearest the latest threshold first.
+
+    Each row: ``record_id_l, record_id_r, match_probability`` (4 decimals), then the
+    ``_SIDE`` columns of the left record, then those of the right one.
+    """
+    if low > high:
+        raise LinkageError(f"--low {low} is above --high {high}")
+    threshold = _latest_run(warehouse)
+    p = exp.column("match_probability", table="p")
+    side = [exp.column(c, table=alias).as_(f"{c}_{alias}") for alias in ("l", "r") for c in _SIDE]
+    decided = (
+        exp.select("1")
+        .from_(exp.to_table("link_decision").as_("d"))
+        .where(
+            exp.and_(
+                exp.column("record_id_l", table="d").eq(exp.column("record_id_l", table="p")),
+                exp.column("record_id_r", table="d").eq(exp.column("record_id_r", table="p")),
+            )
+        )
+    )
+    query = (
+        exp.select(
+            exp.column("record_id_l", table="p"),
+            exp.column("record_id_r", table="p"),
+            exp.func("round", p, exp.Literal.number(4)),
+            *side,
+        )
+        .from_(exp.to_table("link_pair").as_("p"))
+        .join(
+            exp.to_table("person_record").as_("l"),
+            on=exp.column("record_id", table="l").eq(exp.column("record_id_l", table="p")),
+        )
+        .join(
+            exp.to_table("person_record").as_("r"),
+            on=exp.column("record_id", table="r").eq(exp.column("record_id_r", table="p")),
+        )
+        .where(p.between(exp.Placeholder(), exp.Placeholder()))
+        .where(exp.Exists(this=decided).not_())
+        .order_by(
+            exp.func("abs", exp.Sub(this=p, expression=exp.Placeholder())),
+            exp.column("record_id_l", table="p"),
+            exp.column("record_id_r", table="p"),
+        )
+        .limit(limit)
+    )
+    return warehouse.fetch(query, [low, high, threshold])
+
+
 def export_review(warehouse_path: Path, out: Path, *, low: float, high: float, limit: int) -> int:
     """Write the undecided pairs with probability in [low, high], nearest the threshold first.
 
     Returns:
         The number of pairs written.
     """
-    if low > high:
-        raise LinkageError(f"--low {low} is above --high {high}")
     if not warehouse_path.is_file():
         raise SourceFileNotFoundError(f"{warehouse_path}: no warehouse here")
     with open_warehouse(warehouse_path, read_only=True) as warehouse:
-        threshold = _latest_run(warehouse)
-        p = exp.column("match_probability", table="p")
-        side = [
-            exp.column(c, table=alias).as_(f"{c}_{alias}") for alias in ("l", "r") for c in _SIDE
-        ]
-        decided = (
-            exp.select("1")
-            .from_(exp.to_table("link_decision").as_("d"))
-            .where(
-                exp.and_(
-                    exp.column("record_id_l", table="d").eq(exp.column("record_id_l", table="p")),
-                    exp.column("record_id_r", table="d").eq(exp.column("record_id_r", table="p")),
-                )
-            )
-        )
-        query = (
-            exp.select(
-                exp.column("record_id_l", table="p"),
-                exp.column("record_id_r", table="p"),
-                exp.func("round", p, exp.Literal.number(4)),
-                *side,
-            )
-            .from_(exp.to_table("link_pair").as_("p"))
-            .join(
-                exp.to_table("person_record").as_("l"),
-                on=exp.column("record_id", table="l").eq(exp.column("record_id_l", table="p")),
-            )
-            .join(
-                exp.to_table("person_record").as_("r"),
-                on=exp.column("record_id", table="r").eq(exp.column("record_id_r", table="p")),
-            )
-            .where(p.between(exp.Placeholder(), exp.Placeholder()))
-            .where(exp.Exists(this=decided).not_())
-            .order_by(exp.func("abs", exp.Sub(this=p, expression=exp.Placeholder())))
-            .limit(limit)
-        )
-        rows = warehouse.fetch(query, [low, high, threshold])
+        rows = uncertain_pairs(warehouse, low=low, high=high, limit=limit)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
@@ -130,39 +144,57 @@ def import_review(warehouse_path: Path, path: Path, *, reviewer: str) -> dict[st
             counts[decision] += 1
     with open_warehouse(warehouse_path) as warehouse:
         warehouse.ensure_schema()
-        ids = sorted({r for a, b, _, _ in decided for r in (a, b)})
-        known = _known_records(warehouse, ids)
-        for a, b, _, _ in decided:
-            for rid in (a, b):
-                if rid not in known:
-                    raise LinkageError(f"{path}: record {rid} is not in {warehouse_path}")
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        table = pa.table(
-            {
-                "record_id_l": [d[0] for d in decided],
-                "record_id_r": [d[1] for d in decided],
-                "decision": [d[2] for d in decided],
-                "reviewer": [reviewer] * len(decided),
-                "decided_at": pa.array([now] * len(decided), pa.timestamp("us")),
-                "note": [d[3] or None for d in decided],
-                "source_file": [str(path)] * len(decided),
-            }
-        )
-        warehouse.register("incoming_decisions", table)
-        try:
-            with warehouse.transaction():
-                columns = [exp.column(c) for c in table.column_names]
-                rows_columns = table.column_names
-                warehouse.execute(
-                    exp.insert(
-                        exp.select(*columns).from_("incoming_decisions"),
-                        "link_decision",
-                        columns=rows_columns,
-                    )
-                )
-        finally:
-            warehouse.unregister("incoming_decisions")
+        record_decisions(warehouse, decided, reviewer=reviewer, source=str(path))
     return counts
+
+
+def record_decisions(
+    warehouse: Warehouse,
+    decided: Sequence[tuple[str, str, str, str]],
+    *,
+    reviewer: str,
+    source: str,
+) -> None:
+    """Store decisions ``(record_id_l, record_id_r, same|different, note)`` in one transaction.
+
+    Raises:
+        LinkageError: a record is not in the warehouse, or a decision is neither same nor
+            different. Nothing is stored then.
+    """
+    ids = sorted({r for a, b, _, _ in decided for r in (a, b)})
+    known = _known_records(warehouse, ids)
+    for a, b, decision, _ in decided:
+        for rid in (a, b):
+            if rid not in known:
+                raise LinkageError(f"{source}: record {rid} is not in the warehouse")
+        if decision not in DECISIONS:
+            raise LinkageError(f"{source}: {decision!r} is not same or different")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    table = pa.table(
+        {
+            "record_id_l": [min(d[0], d[1]) for d in decided],
+            "record_id_r": [max(d[0], d[1]) for d in decided],
+            "decision": [d[2] for d in decided],
+            "reviewer": [reviewer] * len(decided),
+            "decided_at": pa.array([now] * len(decided), pa.timestamp("us")),
+            "note": [d[3] or None for d in decided],
+            "source_file": [source] * len(decided),
+        }
+    )
+    warehouse.register("incoming_decisions", table)
+    try:
+        with warehouse.transaction():
+            warehouse.execute(
+                exp.insert(
+                    exp.select(*[exp.column(c) for c in table.column_names]).from_(
+                        "incoming_decisions"
+                    ),
+                    "link_decision",
+                    columns=table.column_names,
+                )
+            )
+    finally:
+        warehouse.unregister("incoming_decisions")
 
 
 def _known_records(warehouse: Warehouse, ids: list[str]) -> set[str]:

@@ -44,7 +44,8 @@ class Quality:
     evaluation: Evaluation | None
 
 
-def _quality(warehouse: Warehouse, truth_dir: Path | None) -> Quality:
+def data_quality(warehouse: Warehouse, truth_dir: Path | None = None) -> Quality:
+    """Rows read, loaded and quarantined (top reasons), unmapped codes, the latest link run."""
     read, loaded, quarantined = warehouse.fetch(
         exp.select(
             "coalesce(sum(rows_read), 0)",
@@ -247,7 +248,7 @@ def build_report(
     with open_warehouse(warehouse_path, read_only=True) as warehouse:
         results = compute(warehouse)
         top = headline(results)
-        quality = _quality(warehouse, truth_dir)
+        quality = data_quality(warehouse, truth_dir)
         effect = (
             linkage_effect(warehouse, truth_dir, top["proven_reoffending_rate"])
             if truth_dir is not None

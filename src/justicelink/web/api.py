@@ -1,0 +1,240 @@
+"""The JSON API under /api, described by /api/openapi.json.
+
+It uses the same session cookie, roles and audit log as the pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel
+
+from justicelink.web.data import Evidence
+from justicelink.web.pages import MIN_PURPOSE
+from justicelink.web.security import Principal, audit_of, require
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class MeasureSummary(BaseModel):
+    """A measure and its written definition."""
+
+    name: str
+    title: str
+    unit: str
+    disaggregations: list[str]
+    sdg_series: str | None
+    definition: dict[str, str]
+
+
+class MeasureTable(BaseModel):
+    """A measure's published rows: small cells blanked and marked ``suppressed``."""
+
+    measure: MeasureSummary
+    suppression_threshold: int
+    rows: list[dict[str, Any]]
+
+
+class PersonHistory(BaseModel):
+    """One linked person's records and events, in date order."""
+
+    person_id: str
+    records: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    other_agencies_included: bool
+    records_not_shown: int
+
+
+class ReviewPair(BaseModel):
+    """An uncertain pair of records awaiting a reviewer's decision."""
+
+    record_id_l: str
+    record_id_r: str
+    match_probability: float
+    records: dict[str, dict[str, Any]]
+
+
+class AuditRecord(BaseModel):
+    """One audit-log entry."""
+
+    seq: int
+    at: dt.datetime
+    user_name: str | None
+    role: str | None
+    agency_id: str | None
+    action: str
+    object: str | None
+    purpose: str | None
+    outcome: str
+    detail: str | None
+    entry_hash: str
+
+
+def _evidence(request: Request) -> Evidence:
+    evidence: Evidence = request.app.state.evidence
+    return evidence
+
+
+def _summary(evidence: Evidence, name: str) -> MeasureSummary:
+    m = evidence.measure(name)
+    if m is None:
+        raise HTTPException(404, f"no measure {name!r}")
+    return MeasureSummary(
+        name=m.name,
+        title=m.title,
+        unit=m.unit,
+        disaggregations=list(m.disaggregations),
+        sdg_series=m.sdg_series,
+        definition=m.definition(),
+    )
+
+
+@router.get("/measures", response_model=list[MeasureSummary])
+def list_measures(
+    request: Request, _who: Annotated[Principal, Depends(require("aggregates"))]
+) -> list[MeasureSummary]:
+    """Every measure of the catalogue, with its definition."""
+    evidence = _evidence(request)
+    return [_summary(evidence, m.name) for m in evidence.measures]
+
+
+@router.get("/measures/{name}", response_model=MeasureTable)
+def measure_rows(
+    request: Request,
+    name: str,
+    _who: Annotated[Principal, Depends(require("aggregates"))],
+    year: Annotated[str | None, Query(max_length=20)] = None,
+    sex: Annotated[str | None, Query(max_length=20)] = None,
+) -> MeasureTable:
+    """A measure's rows, optionally for one year (or cohort) and one sex."""
+    evidence = _evidence(request)
+    summary = _summary(evidence, name)
+    rows = evidence.rows(name)
+    if year is not None:
+        rows = [r for r in rows if str(r.get("year", r.get("cohort"))) == year]
+    if sex is not None:
+        rows = [r for r in rows if r.get("sex") == sex]
+    return MeasureTable(measure=summary, suppression_threshold=evidence.threshold, rows=rows)
+
+
+@router.get(
+    "/measures/{name}/csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The published table."}},
+)
+def measure_csv(
+    request: Request, name: str, who: Annotated[Principal, Depends(require("aggregates"))]
+) -> Response:
+    """Download a measure's published table (the download is audited as a disclosure)."""
+    evidence = _evidence(request)
+    _summary(evidence, name)
+    rows = evidence.rows(name)
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    audit_of(request).record(
+        who.actor, "disclosure", object=f"measure {name}", detail={"rows": len(rows)}
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.get("/persons/{person_id}", response_model=PersonHistory)
+def person(
+    request: Request,
+    person_id: str,
+    who: Annotated[Principal, Depends(require("persons"))],
+    purpose: Annotated[str, Query(min_length=MIN_PURPOSE, max_length=500)],
+    other_agencies: bool = False,
+) -> PersonHistory:
+    """A linked person's history, for a stated purpose (recorded in the audit log).
+
+    Without ``other_agencies`` only the officer's own agency's records and events are
+    returned; with it, all agencies' (a disclosure, recorded as such).
+    """
+    evidence = _evidence(request)
+    own = evidence.person(person_id, agency_id=who.account.agency_id)
+    shown = evidence.person(person_id, agency_id=None) if own and other_agencies else own
+    audit_of(request).record(
+        who.actor,
+        "disclosure" if other_agencies else "consultation",
+        outcome="success" if shown else "failure",
+        object=f"person {person_id}",
+        purpose=purpose.strip(),
+        detail={"other_agencies": other_agencies, "api": True},
+    )
+    if shown is None:
+        raise HTTPException(404, "no person with a record of your agency has this id")
+    return PersonHistory(
+        person_id=shown.person_id,
+        records=shown.records,
+        events=shown.events,
+        other_agencies_included=other_agencies,
+        records_not_shown=shown.hidden_records,
+    )
+
+
+@router.get("/review", response_model=list[ReviewPair])
+def review_pairs(
+    request: Request,
+    who: Annotated[Principal, Depends(require("review"))],
+    low: Annotated[float, Query(ge=0, le=1)] = 0.5,
+    high: Annotated[float, Query(ge=0, le=1)] = 0.99,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[ReviewPair]:
+    """Undecided pairs with match probability in [low, high], nearest the threshold first."""
+    if low > high:
+        raise HTTPException(422, "low is above high")
+    pairs = _evidence(request).uncertain_pairs(low=low, high=high, limit=limit)
+    if pairs:
+        audit_of(request).record(
+            who.actor,
+            "consultation",
+            object="review queue",
+            purpose="clerical review of uncertain links",
+            detail={"pairs": len(pairs), "api": True},
+        )
+    out = []
+    for p in pairs:
+        sides = {
+            side: {k[: -len(side) - 1]: v for k, v in p.items() if k.endswith(f"_{side}")}
+            for side in ("l", "r")
+        }
+        sides = {
+            side: {k: v for k, v in s.items() if k != "record_id"} for side, s in sides.items()
+        }
+        out.append(
+            ReviewPair(
+                record_id_l=p["record_id_l"],
+                record_id_r=p["record_id_r"],
+                match_probability=p["match_probability"],
+                records={"left": sides["l"], "right": sides["r"]},
+            )
+        )
+    return out
+
+
+@router.get("/audit", response_model=list[AuditRecord])
+def audit_entries(
+    request: Request,
+    who: Annotated[Principal, Depends(require("audit"))],
+    before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditRecord]:
+    """The latest audit entries, newest first (``before``: only entries numbered lower)."""
+    audit = audit_of(request)
+    entries = audit.entries(limit=limit, before=before)
+    audit.record(who.actor, "consultation", object="audit log", detail={"api": True})
+    return [AuditRecord.model_validate(e, from_attributes=True) for e in entries]
+
+
+__all__ = ["router"]

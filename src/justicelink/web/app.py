@@ -1,0 +1,142 @@
+"""The web application: FastAPI, server-rendered pages, a JSON API, no external assets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from justicelink import __version__
+from justicelink.store import sessions
+from justicelink.store.audit import AuditLog
+from justicelink.store.db import Store
+from justicelink.web import api, auth, pages
+from justicelink.web.data import Evidence
+from justicelink.web.policy import NAVIGATION, allowed
+from justicelink.web.security import COOKIE, BadFormError, ForbiddenError, NotSignedInError
+
+# Pages hold personal data: never cached, never framed, no script or style from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    *,
+    evidence: Evidence,
+    store: Store,
+    audit: AuditLog,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """The app over a warehouse (``evidence``) and an operational store.
+
+    Args:
+        evidence: The warehouse view (measures, persons, review queue).
+        store: Users, sessions and the audit log.
+        audit: The store's audit log.
+        secure_cookies: Mark the session cookie Secure even on plain HTTP requests (behind
+            a proxy that terminates TLS); requests that arrive over HTTPS always get it.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sessions.prune(store)
+        yield
+
+    app = FastAPI(
+        title="justicelink",
+        version=__version__,
+        description=(
+            "Criminal-justice evidence: measures (aggregates, small cells suppressed), "
+            "linked persons' histories (with a stated purpose), linkage review and the "
+            "audit log. Every route needs a signed-in session with both factors."
+        ),
+        docs_url=None,  # the Swagger page loads scripts from a CDN
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.audit = audit
+    app.state.evidence = evidence
+    app.state.secure_cookies = secure_cookies
+    templates = Jinja2Templates(
+        env=jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(resources.files("justicelink.web") / "templates")),
+            autoescape=True,
+        )
+    )
+    templates.env.globals.update(navigation=NAVIGATION, allowed=allowed, version=__version__)
+    app.state.templates = templates
+    static = Path(str(resources.files("justicelink.web") / "static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
+        return response
+
+    @app.exception_handler(NotSignedInError)
+    async def not_signed_in(request: Request, _exc: NotSignedInError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.exception_handler(ForbiddenError)
+    async def forbidden(request: Request, exc: ForbiddenError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.message}, status_code=403)
+        principal = getattr(request.state, "principal", None)
+        page: Response = templates.TemplateResponse(
+            request,
+            "error.html.j2",
+            {"title": "Not allowed", "message": exc.message, "principal": principal},
+            status_code=403,
+        )
+        return page
+
+    @app.exception_handler(BadFormError)
+    async def bad_form(request: Request, _exc: BadFormError) -> Response:
+        message = "This form has expired or did not come from this site. Reload and try again."
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=403)
+        page: Response = templates.TemplateResponse(
+            request, "error.html.j2", {"title": "Form expired", "message": message}, status_code=403
+        )
+        return page
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app

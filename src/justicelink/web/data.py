@@ -1,0 +1,243 @@
+"""What the web app reads from and writes to the warehouse, behind one lock.
+
+DuckDB lets one process hold a file for writing; the web app keeps one connection for its
+lifetime (review decisions are written through it) and serialises its use, since a DuckDB
+connection is not safe to share between threads. Measures are computed once per linkage
+run and kept in memory, suppressed for publication.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlglot.expressions as exp
+
+from justicelink.errors import SourceFileNotFoundError
+from justicelink.linkage.review import record_decisions, uncertain_pairs
+from justicelink.measures.catalogue import MEASURES
+from justicelink.measures.definition import Measure
+from justicelink.measures.engine import compute, headline
+from justicelink.measures.publish import DEFAULT_THRESHOLD, suppress
+from justicelink.report.build import Quality, data_quality
+from justicelink.warehouse.port import Warehouse, open_warehouse
+
+PAIR_COLUMNS = (
+    "record_id_l",
+    "record_id_r",
+    "match_probability",
+    *(
+        f"{c}_{side}"
+        for side in ("l", "r")
+        for c in ("full_name", "sex", "date_of_birth", "dob_precision", "id_number", "address")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """One linked person as an officer may see them."""
+
+    person_id: str
+    records: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    hidden_records: int  # records of other agencies left out
+
+
+class Evidence:
+    """The warehouse as the web app uses it.
+
+    Args:
+        warehouse_path: A DuckDB warehouse after ingest and link.
+        threshold: Small-cell suppression threshold for every aggregate shown.
+    """
+
+    def __init__(self, warehouse_path: Path, *, threshold: int = DEFAULT_THRESHOLD) -> None:
+        if not warehouse_path.is_file():
+            raise SourceFileNotFoundError(
+                f"{warehouse_path}: no warehouse here (run `justicelink demo` or "
+                "`justicelink ingest` and `justicelink link` first)"
+            )
+        self.path = warehouse_path
+        self.threshold = threshold
+        self._warehouse: Warehouse = open_warehouse(warehouse_path)
+        self._lock = threading.Lock()
+        self._run_id: str | None = None
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._headline: dict[str, dict[str, float]] = {}
+        self._sections: dict[str, str] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            self._warehouse.close()
+
+    def _latest_run(self) -> str | None:
+        rows = self._warehouse.fetch(
+            exp.select("link_run_id").from_("link_run").order_by(exp.column("finished_at").desc())
+        )
+        return str(rows[0][0]) if rows else None
+
+    def _refresh(self) -> None:
+        """Recompute the measures when a new linkage run has landed (lock held)."""
+        run = self._latest_run()
+        if run == self._run_id and self._rows:
+            return
+        results = compute(self._warehouse) if run else []
+        self._rows = {r.measure.name: suppress(r, self.threshold) for r in results}
+        self._headline = headline(results)
+        self._sections = {
+            str(code): str(label)
+            for code, label in self._warehouse.fetch(
+                exp.select("code", "label").from_("iccs_category").where("level = 1")
+            )
+        }
+        self._run_id = run
+
+    @property
+    def measures(self) -> Sequence[Measure]:
+        return MEASURES
+
+    def measure(self, name: str) -> Measure | None:
+        return next((m for m in MEASURES if m.name == name), None)
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        """A measure's published rows (small cells blanked and marked ``suppressed``)."""
+        with self._lock:
+            self._refresh()
+            return list(self._rows.get(name, []))
+
+    def headline(self) -> dict[str, dict[str, float]]:
+        with self._lock:
+            self._refresh()
+            return self._headline
+
+    def sections(self) -> dict[str, str]:
+        """ICCS section code -> label."""
+        with self._lock:
+            self._refresh()
+            return self._sections
+
+    def quality(self) -> Quality:
+        with self._lock:
+            return data_quality(self._warehouse)
+
+    def agencies(self) -> dict[str, str]:
+        with self._lock:
+            rows = self._warehouse.fetch(exp.select("agency_id", "name").from_("agency"))
+        return {str(a): str(n) for a, n in rows}
+
+    def uncertain_pairs(self, *, low: float, high: float, limit: int) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = uncertain_pairs(self._warehouse, low=low, high=high, limit=limit)
+        return [dict(zip(PAIR_COLUMNS, row, strict=True)) for row in rows]
+
+    def decide(
+        self, record_l: str, record_r: str, decision: str, *, note: str, reviewer: str
+    ) -> None:
+        """Store a reviewer's decision; the next `justicelink link` run applies it."""
+        with self._lock:
+            record_decisions(
+                self._warehouse,
+                [(record_l, record_r, decision, note)],
+                reviewer=reviewer,
+                source="web review",
+            )
+
+    def find_person(self, agency_id: str, record_key: str) -> str | None:
+        """The person linked to an agency's own record number, if any."""
+        query = (
+            exp.select("rp.person_id")
+            .from_("person_record AS r")
+            .join("record_person AS rp", on="rp.record_id = r.record_id")
+            .where("r.agency_id = ? AND r.record_key = ?")
+        )
+        with self._lock:
+            rows = self._warehouse.fetch(query, [agency_id, record_key])
+        return str(rows[0][0]) if rows else None
+
+    def person(self, person_id: str, *, agency_id: str | None) -> PersonView | None:
+        """A person's records and events in date order; ``agency_id`` limits to one agency.
+
+        Returns:
+            None when no record of the person is visible (unknown person, or none of the
+            agency's own records when limited).
+        """
+        records_query = (
+            exp.select(
+                "r.record_id",
+                "r.agency_id",
+                "r.record_key",
+                "r.full_name",
+                "r.sex",
+                "r.date_of_birth",
+                "r.dob_precision",
+                "r.id_number",
+                "r.address",
+                "rp.match_probability",
+            )
+            .from_("record_person AS rp")
+            .join("person_record AS r", on="r.record_id = rp.record_id")
+            .where("rp.person_id = ?")
+            .order_by("r.agency_id", "r.record_id")
+        )
+        events_query = exp.union(
+            exp.select(
+                "e.event_date AS date",
+                "e.event_type AS event",
+                "e.agency_id",
+                "e.record_id",
+                "e.iccs_code",
+                "c.label AS offence",
+                "e.outcome",
+                "e.legal_status",
+                "e.length_days",
+                "e.case_ref",
+            )
+            .from_("record_person AS rp")
+            .join("case_event AS e", on="e.record_id = rp.record_id")
+            .join("iccs_category AS c", on="c.code = e.iccs_code", join_type="left")
+            .where("rp.person_id = ?"),
+            exp.select(
+                "coalesce(i.occurred_date, i.recorded_date) AS date",
+                "'incident (' || v.role || ')' AS event",
+                "i.agency_id",
+                "v.record_id",
+                "i.iccs_code",
+                "c.label AS offence",
+                "NULL AS outcome",
+                "NULL AS legal_status",
+                "NULL AS length_days",
+                "i.incident_key AS case_ref",
+            )
+            .from_("record_person AS rp")
+            .join("involvement AS v", on="v.record_id = rp.record_id")
+            .join("incident AS i", on="i.incident_id = v.incident_id")
+            .join("iccs_category AS c", on="c.code = i.iccs_code", join_type="left")
+            .where("rp.person_id = ?"),
+            distinct=False,
+        )
+        ordered = (
+            exp.select("*").from_(events_query.subquery("t")).order_by("date", "agency_id", "event")
+        )
+        with self._lock:
+            records = self._dicts(records_query, [person_id])
+            events = self._dicts(ordered, [person_id, person_id])
+        if not records:
+            return None
+        visible = [r for r in records if agency_id is None or r["agency_id"] == agency_id]
+        if not visible:
+            return None
+        return PersonView(
+            person_id,
+            visible,
+            [e for e in events if agency_id is None or e["agency_id"] == agency_id],
+            len(records) - len(visible),
+        )
+
+    def _dicts(self, query: exp.Expr, params: list[Any]) -> list[dict[str, Any]]:
+        table = self._warehouse.fetch_arrow(query, params)
+        rows: list[dict[str, Any]] = table.to_pylist()
+        return rows

@@ -1,0 +1,45 @@
+"""Who may do what: each role's permissions (least privilege, need to know).
+
+Roles are described in :data:`justicelink.store.users.ROLES`. A permission is checked on
+every request; a denial answers 403 and is written to the audit log.
+"""
+
+from __future__ import annotations
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Aggregate figures, small cells suppressed; no personal data.
+    "aggregates": frozenset({"analyst", "agency_officer", "linkage_reviewer"}),
+    # Ingest and linkage quality: counts, reasons, codes; no personal data.
+    "quality": frozenset({"analyst", "linkage_reviewer"}),
+    # Uncertain pairs of records (names, dates of birth) and the decisions on them.
+    "review": frozenset({"linkage_reviewer"}),
+    # One person's records and events, with a stated purpose.
+    "persons": frozenset({"agency_officer"}),
+    # The audit log.
+    "audit": frozenset({"auditor"}),
+    # User accounts.
+    "users": frozenset({"admin"}),
+}
+
+# Where each role lands after signing in.
+HOME: dict[str, str] = {
+    "analyst": "/dashboard",
+    "agency_officer": "/persons",
+    "linkage_reviewer": "/review",
+    "auditor": "/audit",
+    "admin": "/admin/users",
+}
+
+# The navigation: (path, label, permission).
+NAVIGATION = (
+    ("/dashboard", "Dashboard", "aggregates"),
+    ("/quality", "Data quality", "quality"),
+    ("/review", "Linkage review", "review"),
+    ("/persons", "Persons", "persons"),
+    ("/audit", "Audit log", "audit"),
+    ("/admin/users", "Users", "users"),
+)
+
+
+def allowed(role: str, permission: str) -> bool:
+    return role in PERMISSIONS[permission]
