@@ -1,0 +1,125 @@
+"""Every route, every role: allowed, or 403 and an audit entry. The matrix is the issue's
+least-privilege rules written out by hand, not read from the code under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _web import USERS, WebApp, csrf_of, make_app, sign_in
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from justicelink.web import api, auth, pages
+
+AGGREGATES = {"analyst", "agency_officer", "linkage_reviewer"}
+MATRIX: dict[tuple[str, str], set[str]] = {
+    ("GET", "/dashboard"): AGGREGATES,
+    ("GET", "/quality"): {"analyst", "linkage_reviewer"},
+    ("GET", "/review"): {"linkage_reviewer"},
+    ("POST", "/review"): {"linkage_reviewer"},
+    ("GET", "/persons"): {"agency_officer"},
+    ("GET", "/persons/{person_id}"): {"agency_officer"},
+    ("GET", "/audit"): {"auditor"},
+    ("GET", "/admin/users"): {"admin"},
+    ("POST", "/admin/users/{name}"): {"admin"},
+    ("GET", "/api/measures"): AGGREGATES,
+    ("GET", "/api/measures/{name}"): AGGREGATES,
+    ("GET", "/api/measures/{name}/csv"): AGGREGATES,
+    ("GET", "/api/persons/{person_id}"): {"agency_officer"},
+    ("GET", "/api/review"): {"linkage_reviewer"},
+    ("GET", "/api/audit"): {"auditor"},
+}
+# Open to anyone (signing in) or to any signed-in role (the start page, signing out).
+OPEN = {
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/login/code"),
+    ("POST", "/login/code"),
+    ("POST", "/logout"),
+    ("GET", "/healthz"),
+    ("GET", "/api/openapi.json"),
+}
+
+
+@pytest.fixture(scope="module")
+def web(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> WebApp:
+    tmp = tmp_path_factory.mktemp("roles")
+    return make_app(linked_country, f"sqlite:///{tmp / 'store.sqlite'}", tmp)
+
+
+def _routes(web: WebApp) -> set[tuple[str, str]]:
+    """(method, path) of the app's own routes and of the routers it includes."""
+    found = set()
+    routes = [*web.app.routes, *auth.router.routes, *pages.router.routes, *api.router.routes]
+    for route in routes:
+        if isinstance(route, APIRoute | Route):
+            found |= {(m, route.path) for m in (route.methods or set()) - {"HEAD"}}
+    return found
+
+
+def test_the_matrix_covers_every_route(web: WebApp) -> None:
+    assert _routes(web) == set(MATRIX) | OPEN
+
+
+def _request(client: TestClient, web: WebApp, method: str, path: str) -> int:
+    person = web.app.state.evidence.find_person("police", "EP0000001")
+    pair = web.app.state.evidence.uncertain_pairs(low=0.0, high=1.0, limit=1)[0]
+    concrete = path.format(person_id=person, name="unsentenced_share")
+    if path == "/admin/users/{name}":
+        concrete = "/admin/users/ana"
+    if method == "GET":
+        query = {"purpose": "testing the role matrix"} if "person" in path else {}
+        if path == "/persons":
+            query["record_key"] = "EP0000001"
+        return client.get(concrete, params=query, follow_redirects=False).status_code
+    csrf = csrf_of(_any_form(client))
+    data = {"csrf_token": csrf}
+    if path == "/review":
+        data |= {"record_id_l": pair["record_id_l"], "record_id_r": pair["record_id_r"]}
+        data |= {"decision": "different"}
+    else:
+        data |= {"change": "enable"}
+    return client.post(concrete, data=data, follow_redirects=False).status_code
+
+
+def _any_form(client: TestClient) -> str:
+    """A page of the signed-in session that carries its CSRF token (the sign-out form)."""
+    return client.get("/", follow_redirects=True).text
+
+
+@pytest.mark.parametrize("role", list(USERS))
+def test_every_role_gets_exactly_what_it_may(web: WebApp, role: str) -> None:
+    name = USERS[role][0]
+    with TestClient(web.app) as client:
+        sign_in(client, web, name)
+        for (method, path), roles in sorted(MATRIX.items()):
+            before = web.audit.entries(limit=1)[0].seq
+            status = _request(client, web, method, path)
+            if role in roles:
+                assert status in (200, 303), (role, method, path, status)
+            else:
+                assert status == 403, (role, method, path, status)
+                denied = [
+                    e
+                    for e in web.audit.entries(limit=20)
+                    if e.seq > before and e.action == "denied"
+                ]
+                assert [(e.user_name, e.role, e.outcome) for e in denied] == [
+                    (name, role, "denied")
+                ], (method, path)
+
+
+def test_without_signing_in_pages_send_to_the_sign_in_and_the_api_says_401(web: WebApp) -> None:
+    with TestClient(web.app) as client:
+        for method, path in MATRIX:
+            if method != "GET":
+                continue
+            concrete = path.format(person_id="PN1", name="unsentenced_share")
+            response = client.get(concrete, follow_redirects=False)
+            if path.startswith("/api/"):
+                assert response.status_code == 401, path
+            else:
+                assert (response.status_code, response.headers["location"]) == (303, "/login")
