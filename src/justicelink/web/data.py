@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,14 @@ PAIR_COLUMNS = (
         for c in ("full_name", "sex", "date_of_birth", "dob_precision", "id_number", "address")
     ),
 )
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """DuckDB sums come back as Decimal; JSON and charts want plain numbers."""
+    return {
+        k: (int(v) if v == v.to_integral_value() else float(v)) if isinstance(v, Decimal) else v
+        for k, v in row.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,9 @@ class Evidence:
         if run == self._run_id and self._rows:
             return
         results = compute(self._warehouse) if run else []
-        self._rows = {r.measure.name: suppress(r, self.threshold) for r in results}
+        self._rows = {
+            r.measure.name: [_plain(row) for row in suppress(r, self.threshold)] for r in results
+        }
         self._headline = headline(results)
         self._sections = {
             str(code): str(label)
