@@ -11,13 +11,29 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from justicelink.web.data import Evidence
 from justicelink.web.pages import MIN_PURPOSE
 from justicelink.web.security import Principal, audit_of, require
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        401: {"model": Problem, "description": "Not signed in (both factors)."},
+        403: {"model": Problem, "description": "The role may not use this route."},
+    },
+)
+NOT_FOUND = {404: {"model": Problem, "description": "No such measure or person."}}
 
 
 class MeasureSummary(BaseModel):
@@ -73,6 +89,12 @@ class AuditRecord(BaseModel):
     detail: str | None
     entry_hash: str
 
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        """The store keeps UTC without a zone; the API says so (RFC 3339 needs an offset)."""
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
 
 def _evidence(request: Request) -> Evidence:
     evidence: Evidence = request.app.state.evidence
@@ -102,7 +124,7 @@ def list_measures(
     return [_summary(evidence, m.name) for m in evidence.measures]
 
 
-@router.get("/measures/{name}", response_model=MeasureTable)
+@router.get("/measures/{name}", response_model=MeasureTable, responses=NOT_FOUND)
 def measure_rows(
     request: Request,
     name: str,
@@ -124,7 +146,10 @@ def measure_rows(
 @router.get(
     "/measures/{name}/csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "The published table."}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The published table."},
+        **NOT_FOUND,
+    },
 )
 def measure_csv(
     request: Request, name: str, who: Annotated[Principal, Depends(require("aggregates"))]
@@ -148,7 +173,7 @@ def measure_csv(
     )
 
 
-@router.get("/persons/{person_id}", response_model=PersonHistory)
+@router.get("/persons/{person_id}", response_model=PersonHistory, responses=NOT_FOUND)
 def person(
     request: Request,
     person_id: str,
@@ -183,7 +208,11 @@ def person(
     )
 
 
-@router.get("/review", response_model=list[ReviewPair])
+@router.get(
+    "/review",
+    response_model=list[ReviewPair],
+    responses={400: {"model": Problem, "description": "low is above high."}},
+)
 def review_pairs(
     request: Request,
     who: Annotated[Principal, Depends(require("review"))],
@@ -193,7 +222,7 @@ def review_pairs(
 ) -> list[ReviewPair]:
     """Undecided pairs with match probability in [low, high], nearest the threshold first."""
     if low > high:
-        raise HTTPException(422, "low is above high")
+        raise HTTPException(400, "low is above high")
     pairs = _evidence(request).uncertain_pairs(low=low, high=high, limit=limit)
     if pairs:
         audit_of(request).record(
