@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 PEOPLE ?= 5000
+# The browser test drives Debian's Chromium; the store tests need PostgreSQL. `make test`
+# requires both (they run, never skip); empty values let pytest skip them with a reason.
+CHROMIUM ?= /usr/bin/chromium
+TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint typecheck check bench clean
 
@@ -18,8 +22,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/justicelink demo --out $(DEMO_DIR) --people $(PEOPLE)
 
-test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+test: $(STAMP) lint typecheck $(CHROMIUM)
+	JUSTICELINK_TEST_POSTGRES=$(TEST_POSTGRES) JUSTICELINK_TEST_BROWSER=$(CHROMIUM) \
+		$(BIN)/python -m pytest -q
+
+# Debian's chromium package (Playwright drives it by path; it downloads no browser).
+/usr/bin/chromium:
+	apt-get install -y --no-install-recommends chromium || \
+		(apt-get update && apt-get install -y --no-install-recommends chromium)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -32,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/linkage.py
 	$(BIN)/python benchmarks/demo.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

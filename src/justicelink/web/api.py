@@ -18,7 +18,6 @@ from justicelink.web.pages import MIN_PURPOSE
 from justicelink.web.security import Principal, audit_of, require
 
 
-
 class Problem(BaseModel):
     """Why a request was refused."""
 
@@ -33,7 +32,9 @@ router = APIRouter(
         403: {"model": Problem, "description": "The role may not use this route."},
     },
 )
-NOT_FOUND = {404: {"model": Problem, "description": "No such measure or person."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such measure or person."}
+}
 
 
 class MeasureSummary(BaseModel):

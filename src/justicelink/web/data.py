@@ -38,6 +38,71 @@ PAIR_COLUMNS = (
 )
 
 
+# Built once: composing a sqlglot tree costs more than DuckDB takes to run it.
+_RECORDS = (
+    exp.select(
+        "r.record_id",
+        "r.agency_id",
+        "r.record_key",
+        "r.full_name",
+        "r.sex",
+        "r.date_of_birth",
+        "r.dob_precision",
+        "r.id_number",
+        "r.address",
+        "rp.match_probability",
+    )
+    .from_("record_person AS rp")
+    .join("person_record AS r", on="r.record_id = rp.record_id")
+    .where("rp.person_id = ?")
+    .order_by("r.agency_id", "r.record_id")
+)
+_EVENTS = exp.union(
+    exp.select(
+        "e.event_date AS date",
+        "e.event_type AS event",
+        "e.agency_id",
+        "e.record_id",
+        "e.iccs_code",
+        "c.label AS offence",
+        "e.outcome",
+        "e.legal_status",
+        "e.length_days",
+        "e.case_ref",
+    )
+    .from_("record_person AS rp")
+    .join("case_event AS e", on="e.record_id = rp.record_id")
+    .join("iccs_category AS c", on="c.code = e.iccs_code", join_type="left")
+    .where("rp.person_id = ?"),
+    exp.select(
+        "coalesce(i.occurred_date, i.recorded_date) AS date",
+        "'incident (' || v.role || ')' AS event",
+        "i.agency_id",
+        "v.record_id",
+        "i.iccs_code",
+        "c.label AS offence",
+        "NULL AS outcome",
+        "NULL AS legal_status",
+        "NULL AS length_days",
+        "i.incident_key AS case_ref",
+    )
+    .from_("record_person AS rp")
+    .join("involvement AS v", on="v.record_id = rp.record_id")
+    .join("incident AS i", on="i.incident_id = v.incident_id")
+    .join("iccs_category AS c", on="c.code = i.iccs_code", join_type="left")
+    .where("rp.person_id = ?"),
+    distinct=False,
+)
+_TIMELINE = exp.select("*").from_(_EVENTS.subquery("t")).order_by("date", "agency_id", "event")
+_LATEST_RUN = exp.select("link_run_id").from_("link_run").order_by(exp.column("finished_at").desc())
+_FIND_PERSON = (
+    exp.select("rp.person_id")
+    .from_("person_record AS r")
+    .join("record_person AS rp", on="rp.record_id = r.record_id")
+    .where("r.agency_id = ? AND r.record_key = ?")
+)
+
+
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     """DuckDB sums come back as Decimal; JSON and charts want plain numbers."""
     return {
@@ -84,9 +149,7 @@ class Evidence:
             self._warehouse.close()
 
     def _latest_run(self) -> str | None:
-        rows = self._warehouse.fetch(
-            exp.select("link_run_id").from_("link_run").order_by(exp.column("finished_at").desc())
-        )
+        rows = self._warehouse.fetch(_LATEST_RUN)
         return str(rows[0][0]) if rows else None
 
     def _refresh(self) -> None:
@@ -159,14 +222,8 @@ class Evidence:
 
     def find_person(self, agency_id: str, record_key: str) -> str | None:
         """The person linked to an agency's own record number, if any."""
-        query = (
-            exp.select("rp.person_id")
-            .from_("person_record AS r")
-            .join("record_person AS rp", on="rp.record_id = r.record_id")
-            .where("r.agency_id = ? AND r.record_key = ?")
-        )
         with self._lock:
-            rows = self._warehouse.fetch(query, [agency_id, record_key])
+            rows = self._warehouse.fetch(_FIND_PERSON, [agency_id, record_key])
         return str(rows[0][0]) if rows else None
 
     def person(self, person_id: str, *, agency_id: str | None) -> PersonView | None:
@@ -176,66 +233,9 @@ class Evidence:
             None when no record of the person is visible (unknown person, or none of the
             agency's own records when limited).
         """
-        records_query = (
-            exp.select(
-                "r.record_id",
-                "r.agency_id",
-                "r.record_key",
-                "r.full_name",
-                "r.sex",
-                "r.date_of_birth",
-                "r.dob_precision",
-                "r.id_number",
-                "r.address",
-                "rp.match_probability",
-            )
-            .from_("record_person AS rp")
-            .join("person_record AS r", on="r.record_id = rp.record_id")
-            .where("rp.person_id = ?")
-            .order_by("r.agency_id", "r.record_id")
-        )
-        events_query = exp.union(
-            exp.select(
-                "e.event_date AS date",
-                "e.event_type AS event",
-                "e.agency_id",
-                "e.record_id",
-                "e.iccs_code",
-                "c.label AS offence",
-                "e.outcome",
-                "e.legal_status",
-                "e.length_days",
-                "e.case_ref",
-            )
-            .from_("record_person AS rp")
-            .join("case_event AS e", on="e.record_id = rp.record_id")
-            .join("iccs_category AS c", on="c.code = e.iccs_code", join_type="left")
-            .where("rp.person_id = ?"),
-            exp.select(
-                "coalesce(i.occurred_date, i.recorded_date) AS date",
-                "'incident (' || v.role || ')' AS event",
-                "i.agency_id",
-                "v.record_id",
-                "i.iccs_code",
-                "c.label AS offence",
-                "NULL AS outcome",
-                "NULL AS legal_status",
-                "NULL AS length_days",
-                "i.incident_key AS case_ref",
-            )
-            .from_("record_person AS rp")
-            .join("involvement AS v", on="v.record_id = rp.record_id")
-            .join("incident AS i", on="i.incident_id = v.incident_id")
-            .join("iccs_category AS c", on="c.code = i.iccs_code", join_type="left")
-            .where("rp.person_id = ?"),
-            distinct=False,
-        )
-        ordered = (
-            exp.select("*").from_(events_query.subquery("t")).order_by("date", "agency_id", "event")
-        )
         with self._lock:
-            records = self._dicts(records_query, [person_id])
-            events = self._dicts(ordered, [person_id, person_id])
+            records = self._dicts(_RECORDS, [person_id])
+            events = self._dicts(_TIMELINE, [person_id, person_id])
         if not records:
             return None
         visible = [r for r in records if agency_id is None or r["agency_id"] == agency_id]

@@ -1,0 +1,138 @@
+"""In a real browser (headless Chromium driven by Playwright), against `justicelink serve`:
+sign in with the second factor, see a chart on the dashboard, review a pair, read the audit
+entry the review produced."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+
+BROWSER_ENV = "JUSTICELINK_TEST_BROWSER"  # make test sets it: the test must run, not skip
+CHROMIUM = os.environ.get(BROWSER_ENV) or shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "correct horse battery staple"
+# As root on a machine with no network: no sandbox, and none of Chromium's background calls.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cli(*args: str, cwd: Path, stdin: str | None = None) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "justicelink", *args],
+        cwd=cwd,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def server(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get(BROWSER_ENV):
+            pytest.fail(f"{BROWSER_ENV}={CHROMIUM} but there is no Chromium there")
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian package chromium; make test installs it)")
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copyfile(linked_country / "w.duckdb", root / "w.duckdb")
+    db = f"sqlite:///{root / 'store.sqlite'}"
+    for name, role in (("ana", "analyst"), ("rev", "linkage_reviewer"), ("aud", "auditor")):
+        _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin",
+             cwd=root, stdin=PASSWORD + "\n")  # fmt: skip
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "justicelink", "serve", "--warehouse", "w.duckdb",
+         "--db", db, "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"justicelink serve ended: {process.stdout.read()}")  # type: ignore[union-attr]
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    process.stdout.close()  # type: ignore[union-attr]
+
+
+def _sign_in(page: object, base: str, name: str) -> None:
+    page.goto(base + "/login")  # type: ignore[attr-defined]
+    page.fill("input[name=user_name]", name)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("text=Continue")  # type: ignore[attr-defined]
+    # First sign-in: the page shows the QR code and the key; an authenticator app is pyotp.
+    assert page.locator("figure.qr svg").is_visible()  # type: ignore[attr-defined]
+    secret = page.inner_text("#totp-secret")  # type: ignore[attr-defined]
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+
+
+def _sign_out(page: object) -> None:
+    page.click("button:has-text('Sign out')")  # type: ignore[attr-defined]
+
+
+def test_sign_in_dashboard_review_and_its_audit_entry(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        _sign_in(page, server, "ana")
+        assert page.url == server + "/dashboard"
+        chart = page.locator("figure.wide svg.chart")
+        assert chart.is_visible() and chart.bounding_box()["height"] > 100  # type: ignore[index]
+        assert page.locator("svg.chart polyline, svg.chart path").count() > 0
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        _sign_out(page)
+
+        _sign_in(page, server, "rev")
+        assert page.url == server + "/review"
+        first = page.locator("section.pair").first
+        left = first.locator("input[name=record_id_l]").get_attribute("value")
+        right = first.locator("input[name=record_id_r]").get_attribute("value")
+        first.locator("input[name=note]").fill("same person: id number on both")
+        first.locator("button:has-text('Same person')").click()
+        assert page.locator(".notice.ok").inner_text() == "Decision stored: same."
+        _sign_out(page)
+
+        _sign_in(page, server, "aud")
+        row = page.locator("table.audit tbody tr").filter(has_text="combination").first
+        cells = row.locator("td").all_inner_texts()
+        assert cells[2:7] == ["rev", "linkage_reviewer", "", "combination", f"{left}|{right}"]
+        assert cells[8] == "success" and "same person: id number on both" in cells[9]
+        page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
+        browser.close()
+    # The stylesheet and every asset came from the app itself: CSP would report otherwise.
+    assert errors == []
