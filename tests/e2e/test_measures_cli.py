@@ -125,8 +125,13 @@ def test_every_other_measure_matches_the_truth(country: tuple[Path, dict, dict])
     offences: dict[str, int] = defaultdict(int)
     for r in tables["police_recorded_offences"]:
         offences[str(r["year"])] += r["value"]
+    by_area: dict[str, int] = defaultdict(int)
+    for r in tables["police_recorded_offences_by_area"]:
+        by_area[str(r["year"])] += r["value"]
+    assert len({r["area"] for r in tables["police_recorded_offences_by_area"]}) >= 3
     for year, count in true["police_recorded_offences"].items():
         assert offences[year] == pytest.approx(count, rel=0.01), year
+        assert by_area[year] == pytest.approx(count, rel=0.01), year
     stages: dict[tuple[str, str], int] = defaultdict(int)
     for r in tables["persons_by_stage"]:
         stages[(r["stage"], str(r["year"]))] += r["value"]

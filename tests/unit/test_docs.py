@@ -48,3 +48,13 @@ def test_every_measure_definition_is_in_docs_measures_md() -> None:
         assert f"## `{measure.name}`" in text, measure.name
         for key, value in measure.definition().items():
             assert f"- **{key}:** {value}" in text, (measure.name, key)
+
+
+def test_the_web_page_states_each_roles_permissions() -> None:
+    from justicelink.store.users import ROLES
+    from justicelink.web.policy import PERMISSIONS
+
+    page = (Path(__file__).parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    for role in ROLES:
+        granted = ", ".join(p for p, roles in PERMISSIONS.items() if role in roles)
+        assert f"| `{role}` | {granted} |" in page, role

@@ -44,6 +44,31 @@ ORDER BY 1, 2, 3
 """,
 )
 
+police_recorded_offences_by_area = Measure(
+    name="police_recorded_offences_by_area",
+    title="Offences recorded by the police, by area and ICCS section",
+    counting_unit="an offence recorded by the police (one incident row is one offence)",
+    period="calendar year of recording",
+    inclusions="every incident loaded from police extracts, attempts included, by the area "
+    "the police recorded",
+    exclusions="quarantined rows; incidents with no area appear as 'unknown', offences coded "
+    "to no ICCS category as 'unclassified'",
+    disaggregations=("year", "area", "iccs_section"),
+    unit="count",
+    small_cells="",
+    sql="""
+SELECT year(i.recorded_date) AS year,
+       coalesce(i.area, 'unknown') AS area,
+       coalesce(c.level1_code, 'unclassified') AS iccs_section,
+       count(*) AS value
+FROM incident AS i
+LEFT JOIN iccs_category AS c ON c.code = i.iccs_code
+WHERE i.recorded_date IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
+""",
+)
+
 _VICTIM_AGE = f"coalesce(v.age_at_event, {age_at(_INCIDENT_DATE, 'r.date_of_birth')})"
 
 homicide_rate_per_100k = Measure(
@@ -472,6 +497,7 @@ ORDER BY 1, 2, 3, 4, 5
 
 MEASURES: tuple[Measure, ...] = (
     police_recorded_offences,
+    police_recorded_offences_by_area,
     persons_by_stage,
     persons_held,
     homicide_rate_per_100k,
