@@ -52,6 +52,16 @@ def default_audit_key(url: str) -> Path:
     return config / "justicelink" / f"audit-{digest[:16]}.key"
 
 
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only: it holds password hashes."""
+    if database in (None, "", ":memory:") or Path(str(database)).exists():
+        return
+    path = Path(str(database))
+    if not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: no such folder for the store")
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -78,6 +88,7 @@ class Store:
         options: dict[str, Any] = {}
         if parsed.get_backend_name() == "sqlite":
             options["connect_args"] = {"check_same_thread": False}
+            _create_private(parsed.database)
         else:
             options["pool_pre_ping"] = True
         try:
