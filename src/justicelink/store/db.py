@@ -118,9 +118,8 @@ class Store:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
-            raise StoreError(
-                f"cannot open the store {self.display_url}: {getattr(exc, 'orig', None) or exc}"
-            ) from None
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
+            raise StoreError(f"cannot open the store {self.display_url}: {reason}") from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
