@@ -76,3 +76,26 @@ def test_help_teaches_with_an_example(command: list[str], tmp_path: Path) -> Non
     assert result.returncode == 0
     assert "justicelink" in result.stdout
     assert "Example" in result.stdout or "synth --out" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["users", "add", "ana", "--role", "analyst"], ["--password-stdin"]),
+        (["users", "add", "ana", "--role", "judge", "--password-stdin"], ["unknown role 'judge'"]),
+        (["serve", "--warehouse", "none.duckdb"], ["none.duckdb", "no warehouse here"]),
+        (["audit", "verify", "--db", "postgresql://u@127.0.0.1:1/x"], ["cannot open the store"]),
+        (["audit", "verify", "--db", "not a url"], ["is not a database URL"]),
+    ],
+)
+def test_web_commands_fail_in_one_line(tmp_path: Path, args: list[str], needles: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "justicelink", *args],
+        cwd=tmp_path,
+        input="a long enough passphrase\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)},
+    )
+    _assert_one_line_error(result, *needles)
