@@ -44,6 +44,7 @@ def test_sign_in_with_both_factors_sets_a_strict_cookie(web: WebApp) -> None:
         assert page.headers["cache-control"] == "no-store"
         assert "default-src 'self'" in page.headers["content-security-policy"]
     assert _last(web) == [("ana", "login", None, None, "success")]
+    assert '"client": "testclient"' in (web.audit.entries(limit=1)[0].detail or "")
     assert web.audit.verify().ok
 
 

@@ -60,6 +60,11 @@ def _render(
     return response
 
 
+def _client(request: Request) -> str | None:
+    """The address a sign-in came from (CJIS: the audit record names the origin)."""
+    return request.client.host if request.client else None
+
+
 def _anonymous(request: Request) -> sessions.SessionState:
     state = session_of(request)
     return state if state is not None else sessions.create(store_of(request))
@@ -100,7 +105,7 @@ def login(
             Actor(user_name),
             "login",
             outcome="failure",
-            detail={"factor": "password", "reason": str(exc)},
+            detail={"factor": "password", "reason": str(exc), "client": _client(request)},
         )
         return _render(
             request, "login.html.j2", {"csrf": state.csrf_token, "error": str(exc)}, status=401
@@ -154,13 +159,20 @@ def code(request: Request, code: Annotated[str, Form(max_length=12)]) -> Respons
         check_totp(store, account.user_id, code)
     except AuthError as exc:
         audit.record(
-            actor, "login", outcome="failure", detail={"factor": "totp", "reason": str(exc)}
+            actor,
+            "login",
+            outcome="failure",
+            detail={"factor": "totp", "reason": str(exc), "client": _client(request)},
         )
         if is_locked(store, account.name):
             sessions.end(store, state.token)
             return RedirectResponse("/login?message=locked", status_code=303)
         return RedirectResponse("/login/code?error=wrong-code", status_code=303)
-    audit.record(actor, "login", detail={"enrolled": not account.totp_confirmed})
+    audit.record(
+        actor,
+        "login",
+        detail={"enrolled": not account.totp_confirmed, "client": _client(request)},
+    )
     new = sessions.advance(store, state, user_id=account.user_id, stage="full")
     response = RedirectResponse(HOME[account.role], status_code=303)
     set_cookie(request, response, new)
