@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.errors import SourceFileNotFoundError
@@ -38,62 +39,54 @@ PAIR_COLUMNS = (
 )
 
 
-# Built once: composing a sqlglot tree costs more than DuckDB takes to run it.
-_RECORDS = (
-    exp.select(
-        "r.record_id",
-        "r.agency_id",
-        "r.record_key",
-        "r.full_name",
-        "r.sex",
-        "r.date_of_birth",
-        "r.dob_precision",
-        "r.id_number",
-        "r.address",
-        "rp.match_probability",
-    )
-    .from_("record_person AS rp")
-    .join("person_record AS r", on="r.record_id = rp.record_id")
-    .where("rp.person_id = ?")
-    .order_by("r.agency_id", "r.record_id")
+# A person's records and events, copied once per linkage run into connection-local temporary
+# tables sorted by person: a look-up then reads one small stretch of each (DuckDB skips the
+# rest by its min/max zone maps) instead of joining whole tables. The warehouse file is not
+# changed. Trees are built once: composing one costs more than DuckDB takes to run it.
+_PERSON_RECORDS = sqlglot.parse_one(
+    """
+CREATE OR REPLACE TEMP TABLE web_person_record AS
+SELECT rp.person_id, r.record_id, r.agency_id, r.record_key, r.full_name, r.sex,
+       r.date_of_birth, r.dob_precision, r.id_number, r.address, rp.match_probability
+FROM record_person AS rp
+JOIN person_record AS r ON r.record_id = rp.record_id
+ORDER BY rp.person_id, r.agency_id, r.record_id
+""",
+    read="duckdb",
 )
-_EVENTS = exp.union(
-    exp.select(
-        "e.event_date AS date",
-        "e.event_type AS event",
-        "e.agency_id",
-        "e.record_id",
-        "e.iccs_code",
-        "c.label AS offence",
-        "e.outcome",
-        "e.legal_status",
-        "e.length_days",
-        "e.case_ref",
-    )
-    .from_("record_person AS rp")
-    .join("case_event AS e", on="e.record_id = rp.record_id")
-    .join("iccs_category AS c", on="c.code = e.iccs_code", join_type="left")
-    .where("rp.person_id = ?"),
-    exp.select(
-        "coalesce(i.occurred_date, i.recorded_date) AS date",
-        "'incident (' || v.role || ')' AS event",
-        "i.agency_id",
-        "v.record_id",
-        "i.iccs_code",
-        "c.label AS offence",
-        "NULL AS outcome",
-        "NULL AS legal_status",
-        "NULL AS length_days",
-        "i.incident_key AS case_ref",
-    )
-    .from_("record_person AS rp")
-    .join("involvement AS v", on="v.record_id = rp.record_id")
-    .join("incident AS i", on="i.incident_id = v.incident_id")
-    .join("iccs_category AS c", on="c.code = i.iccs_code", join_type="left")
-    .where("rp.person_id = ?"),
-    distinct=False,
+_PERSON_EVENTS = sqlglot.parse_one(
+    """
+CREATE OR REPLACE TEMP TABLE web_person_event AS
+SELECT * FROM (
+  SELECT rp.person_id, e.event_date AS date, e.event_type AS event, e.agency_id, e.record_id,
+         e.iccs_code, c.label AS offence, e.outcome, e.legal_status, e.length_days, e.case_ref
+  FROM record_person AS rp
+  JOIN case_event AS e ON e.record_id = rp.record_id
+  LEFT JOIN iccs_category AS c ON c.code = e.iccs_code
+  UNION ALL
+  SELECT rp.person_id, coalesce(i.occurred_date, i.recorded_date) AS date,
+         'incident (' || v.role || ')' AS event, i.agency_id, v.record_id, i.iccs_code,
+         c.label AS offence, NULL AS outcome, NULL AS legal_status, NULL AS length_days,
+         i.incident_key AS case_ref
+  FROM record_person AS rp
+  JOIN involvement AS v ON v.record_id = rp.record_id
+  JOIN incident AS i ON i.incident_id = v.incident_id
+  LEFT JOIN iccs_category AS c ON c.code = i.iccs_code
 )
-_TIMELINE = exp.select("*").from_(_EVENTS.subquery("t")).order_by("date", "agency_id", "event")
+ORDER BY person_id, date, agency_id, event
+""",
+    read="duckdb",
+)
+_RECORDS = sqlglot.parse_one(
+    "SELECT * EXCLUDE (person_id) FROM web_person_record WHERE person_id = ? "
+    "ORDER BY agency_id, record_id",
+    read="duckdb",
+)
+_TIMELINE = sqlglot.parse_one(
+    "SELECT * EXCLUDE (person_id) FROM web_person_event WHERE person_id = ? "
+    "ORDER BY date, agency_id, event",
+    read="duckdb",
+)
 _LATEST_RUN = exp.select("link_run_id").from_("link_run").order_by(exp.column("finished_at").desc())
 _FIND_PERSON = (
     exp.select("rp.person_id")
@@ -168,6 +161,9 @@ class Evidence:
                 exp.select("code", "label").from_("iccs_category").where("level = 1")
             )
         }
+        if run:
+            self._warehouse.execute(_PERSON_RECORDS)
+            self._warehouse.execute(_PERSON_EVENTS)
         self._run_id = run
 
     @property
@@ -234,8 +230,9 @@ class Evidence:
             agency's own records when limited).
         """
         with self._lock:
+            self._refresh()
             records = self._dicts(_RECORDS, [person_id])
-            events = self._dicts(_TIMELINE, [person_id, person_id])
+            events = self._dicts(_TIMELINE, [person_id])
         if not records:
             return None
         visible = [r for r in records if agency_id is None or r["agency_id"] == agency_id]
