@@ -12,7 +12,14 @@ from sqlalchemy import inspect, select
 from justicelink.errors import AuthError, UserError
 from justicelink.store import Store, sessions
 from justicelink.store.schema import LoginAttempt, User, WebSession
-from justicelink.store.users import add_user, check_password, check_totp, is_locked, start_totp
+from justicelink.store.users import (
+    add_user,
+    check_password,
+    check_totp,
+    is_locked,
+    prune_attempts,
+    start_totp,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -78,6 +85,8 @@ def test_five_failures_in_fifteen_minutes_lock_the_account(store: Store) -> None
     with store.session() as session:
         for attempt in session.execute(select(LoginAttempt)).scalars():
             attempt.at -= dt.timedelta(minutes=16)
+    assert not is_locked(store, "ana")
+    assert prune_attempts(store) == 5  # the five aged failures, and nothing else
     check_password(store, "ana", PASSWORD)
 
 

@@ -15,7 +15,7 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from justicelink.errors import AuthError, UserError
 from justicelink.store.audit import utc_now
@@ -126,6 +126,15 @@ def _failures(store: Store, name: str) -> int:
 def _attempt(store: Store, name: str, *, succeeded: bool) -> None:
     with store.session() as session:
         session.add(LoginAttempt(user_name=name, at=utc_now(), succeeded=succeeded))
+
+
+def prune_attempts(store: Store) -> int:
+    """Forget sign-in attempts older than the lockout window (they decide nothing any more)."""
+    with store.session() as session:
+        result = session.execute(
+            delete(LoginAttempt).where(LoginAttempt.at < utc_now() - LOCKOUT_WINDOW)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def is_locked(store: Store, name: str) -> bool:

@@ -18,6 +18,7 @@ from justicelink import __version__
 from justicelink.store import sessions
 from justicelink.store.audit import AuditLog
 from justicelink.store.db import Store
+from justicelink.store.users import prune_attempts
 from justicelink.web import api, auth, pages
 from justicelink.web.data import Evidence
 from justicelink.web.policy import NAVIGATION, allowed
@@ -60,6 +61,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sessions.prune(store)
+        prune_attempts(store)
         yield
 
     app = FastAPI(
