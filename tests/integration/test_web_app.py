@@ -262,3 +262,28 @@ def test_an_idle_session_is_sent_back_to_sign_in(web: WebApp) -> None:
                 row.last_seen_at -= dt.timedelta(minutes=31)
         response = client.get("/dashboard", follow_redirects=False)
         assert (response.status_code, response.headers["location"]) == (303, "/login")
+
+
+def test_a_warehouse_not_linked_yet_is_served_without_errors(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for args in (
+        ["synth", "--out", "c", "--people", "150", "--seed", "2"],
+        ["ingest", "c", "--warehouse", "w.duckdb"],
+    ):
+        subprocess.run([sys.executable, "-m", "justicelink", *args], cwd=tmp_path, check=True,
+                       capture_output=True)  # fmt: skip
+    web = make_app(tmp_path, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    with TestClient(web.app) as client:
+        sign_in(client, web, "rev")
+        assert "No data" in client.get("/dashboard").text
+        assert "run `justicelink link` first" in client.get("/review").text
+        assert client.get("/api/review").status_code == 409
+        assert client.get("/quality").status_code == 200
+    with TestClient(web.app) as client:
+        sign_in(client, web, "kim")
+        missing = client.get("/api/persons/PN1", params={"purpose": "checking an empty store"})
+        assert missing.status_code == 404
+    web.app.state.evidence.close()
+    web.store.close()

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, field_validator
 
+from justicelink.errors import LinkageError
 from justicelink.web.data import Evidence
 from justicelink.web.pages import MIN_PURPOSE
 from justicelink.web.security import Principal, audit_of, require
@@ -212,7 +213,10 @@ def person(
 @router.get(
     "/review",
     response_model=list[ReviewPair],
-    responses={400: {"model": Problem, "description": "low is above high."}},
+    responses={
+        400: {"model": Problem, "description": "low is above high."},
+        409: {"model": Problem, "description": "The warehouse has no linkage run yet."},
+    },
 )
 def review_pairs(
     request: Request,
@@ -224,7 +228,10 @@ def review_pairs(
     """Undecided pairs with match probability in [low, high], nearest the threshold first."""
     if low > high:
         raise HTTPException(400, "low is above high")
-    pairs = _evidence(request).uncertain_pairs(low=low, high=high, limit=limit)
+    try:
+        pairs = _evidence(request).uncertain_pairs(low=low, high=high, limit=limit)
+    except LinkageError as exc:
+        raise HTTPException(409, str(exc)) from None
     if pairs:
         audit_of(request).record(
             who.actor,

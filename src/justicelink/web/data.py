@@ -231,6 +231,8 @@ class Evidence:
         """
         with self._lock:
             self._refresh()
+            if self._run_id is None:  # not linked yet: there are no persons
+                return None
             records = self._dicts(_RECORDS, [person_id])
             events = self._dicts(_TIMELINE, [person_id])
         if not records:
