@@ -43,6 +43,7 @@ def test_sign_in_with_both_factors_sets_a_strict_cookie(web: WebApp) -> None:
         assert page.status_code == 200 and "<svg" in page.text
         assert page.headers["cache-control"] == "no-store"
         assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["strict-transport-security"] == "max-age=31536000"
     assert _last(web) == [("ana", "login", None, None, "success")]
     assert '"client": "testclient"' in (web.audit.entries(limit=1)[0].detail or "")
     assert web.audit.verify().ok
@@ -50,7 +51,9 @@ def test_sign_in_with_both_factors_sets_a_strict_cookie(web: WebApp) -> None:
 
 def test_plain_http_cookie_is_not_marked_secure(web: WebApp) -> None:
     with TestClient(web.app) as client:
-        assert "Secure" not in client.get("/login").headers["set-cookie"]
+        page = client.get("/login")
+        assert "Secure" not in page.headers["set-cookie"]
+        assert "strict-transport-security" not in page.headers
 
 
 def test_wrong_code_fails_and_five_failures_lock_the_account(web: WebApp) -> None:

@@ -100,6 +100,8 @@ def create_app(
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.url.scheme == "https":  # browsers remember to come back over HTTPS only
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         response.headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
         return response
 
