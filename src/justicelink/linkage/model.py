@@ -39,8 +39,10 @@ DEFAULT_THRESHOLD = 0.9
 _PRIOR_RECALL = 0.6
 # The least share of matching pairs that equal name and full date of birth are assumed to find.
 _MIN_RECALL = 0.3
-# EM learns from at most this many blocked pairs per session (a sample at large scale).
-_EM_MAX_PAIRS = 5e6
+# EM learns from at most this many blocked pairs per session (a sample at large scale). At
+# 1e6 records 2 million gave the m probabilities of 5 million to within 0.006 and trained in
+# 71 s instead of 132 s; at 1e5 records no session reaches it.
+_EM_MAX_PAIRS = 2e6
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
