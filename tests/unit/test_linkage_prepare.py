@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pytest
 
+from justicelink.linkage import prepare
 from justicelink.linkage.prepare import SOURCE_COLUMNS, clean_id, prepare_rows
 
 
@@ -71,3 +73,56 @@ def test_case_references_travel_with_their_record() -> None:
         {"courts:1": ["CR-1", "CR-2"]},
     )
     assert prepared.column("case_refs").to_pylist() == [["CR-1", "CR-2"], None]
+
+
+def test_blocking_keys_join_a_name_to_the_year_and_drop_common_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(prepare, "MAX_KEY_BLOCK", 2)
+    born = {"date_of_birth": dt.date(1990, 3, 4), "dob_precision": "day", "sex": "male"}
+    prepared, _ = prepare_rows(
+        _rows(
+            {"record_id": "a:1", "full_name": "Le Van Minh", **born},
+            {"record_id": "a:2", "full_name": "Le Thi Hoa", **born},
+            {"record_id": "a:3", "full_name": "Le Van Nam", **born},
+            {"record_id": "a:4", "full_name": "Le Minh"},
+        )
+    )
+    first, second, third, fourth = prepared.to_pylist()
+    # Words are sorted ("le minh van"); "le 1990" (three records) and "1990-03-04 male"
+    # (three) are over the cap of two, "van 1990" and "le van 1990" (two) are not.
+    assert first["name_years"] == [
+        "le minh 1990",
+        "le van 1990",
+        "minh 1990",
+        "minh van 1990",
+        "van 1990",
+    ]
+    assert second["name_years"] == [
+        "hoa 1990",
+        "hoa le 1990",
+        "hoa thi 1990",
+        "le thi 1990",
+        "thi 1990",
+    ]
+    assert first["dob_sex"] is None
+    # A record without a year of birth is blocked on the sound of its name alone.
+    assert first["name_phonetic_no_year"] is None
+    assert fourth["name_phonetic_no_year"] == fourth["name_phonetic"] is not None
+    assert fourth["name_years"] is None
+    assert third["name_years"] is not None
+
+
+def test_a_rare_date_of_birth_and_sex_is_a_blocking_key() -> None:
+    prepared, _ = prepare_rows(
+        _rows(
+            {
+                "record_id": "a:1",
+                "full_name": "Siti Aminah",
+                "date_of_birth": dt.date(1990, 3, 4),
+                "dob_precision": "day",
+                "sex": "female",
+            }
+        )
+    )
+    assert prepared.column("dob_sex").to_pylist() == ["1990-03-04 female"]

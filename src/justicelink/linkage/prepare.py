@@ -64,6 +64,9 @@ SCHEMA = pa.schema(
         ("case_refs", pa.list_(pa.string())),
         ("name_pairs", pa.list_(pa.string())),
         ("block_tokens", pa.list_(pa.string())),
+        ("name_phonetic_no_year", pa.string()),
+        ("name_years", pa.list_(pa.string())),
+        ("dob_sex", pa.string()),
     ]
 )
 
@@ -131,12 +134,13 @@ def prepare_rows(
             continue
         address_key, district = _address(cols["address"][i])
         sex = cols["sex"][i]
+        phonetic = " ".join(_sounds(tokens)) or None
         values = (
             record_id,
             cols["agency_id"][i],
             list(tokens) or None,
             " ".join(tokens) or None,
-            " ".join(_sounds(tokens)) or None,
+            phonetic,
             list(_sounds(tokens)) or None,
             dob.exact,
             dob.swapped,
@@ -151,6 +155,10 @@ def prepare_rows(
             (case_refs or {}).get(record_id) or None,
             list(_pairs(tokens)) or None,
             None,  # block_tokens: filled once all records are known
+            # A record without a year of birth meets others by the sound of its name alone.
+            phonetic if year is None else None,
+            None,  # name_years and dob_sex: filled once all records are known
+            None,
         )
         for field, value in zip(SCHEMA.names, values, strict=True):
             out[field].append(value)
@@ -164,22 +172,49 @@ def prepare_rows(
 # number of records. Pairs sharing only such keys still meet through the other rules.
 MAX_PAIR_BLOCK = 50
 MAX_TOKEN_BLOCK = 3000
+# The cap on keys that join a name, or a date of birth, to something else: a name word or
+# two name words and the year of birth; a date of birth and sex. At 1e6 records the keys of
+# a name word and a year shared by more than 50 records made 190 million pairs for 0.5% of
+# the true pairs (docs/linkage.md, "Blocking").
+MAX_KEY_BLOCK = 50
+
+
+def _capped(keys: list[list[str] | None], cap: int) -> list[list[str] | None]:
+    """Each record's keys, keeping only those held by at most ``cap`` records."""
+    counts = Counter(key for record_keys in keys if record_keys for key in set(record_keys))
+    return [
+        [k for k in record_keys if counts[k] <= cap] or None if record_keys else None
+        for record_keys in keys
+    ]
 
 
 def _keep_distinctive(out: dict[str, list[object]]) -> None:
-    """Keep in ``name_pairs`` and ``block_tokens`` only keys no more common than the caps."""
+    """Fill the capped blocking columns from the uncapped keys of every record.
+
+    ``name_pairs`` and ``block_tokens`` keep the name keys no more common than their caps;
+    ``name_years`` (a name word or two, with the year of birth) and ``dob_sex`` (the full
+    date of birth and sex) those held by at most :data:`MAX_KEY_BLOCK` records.
+    """
     pairs = cast(list[list[str] | None], out["name_pairs"])
     tokens = cast(list[list[str] | None], out["name_tokens"])
-    pair_counts = Counter(key for keys in pairs if keys for key in set(keys))
-    token_counts = Counter(key for keys in tokens if keys for key in set(keys))
-    out["name_pairs"] = [
-        [k for k in keys if pair_counts[k] <= MAX_PAIR_BLOCK] or None if keys else None
-        for keys in pairs
+    years = cast(list[int | None], out["dob_year"])
+    out["name_pairs"] = cast(list[object], _capped(pairs, MAX_PAIR_BLOCK))
+    out["block_tokens"] = cast(list[object], _capped(tokens, MAX_TOKEN_BLOCK))
+    name_years = [
+        [f"{key} {year}" for key in sorted({*words, *(word_pairs or ())})]
+        if words and year is not None
+        else None
+        for words, word_pairs, year in zip(tokens, pairs, years, strict=True)
     ]
-    out["block_tokens"] = [
-        [k for k in keys if token_counts[k] <= MAX_TOKEN_BLOCK] or None if keys else None
-        for keys in tokens
+    out["name_years"] = cast(list[object], _capped(name_years, MAX_KEY_BLOCK))
+
+    dobs = cast(list[dt.date | None], out["dob_exact"])
+    sexes = cast(list[str | None], out["sex"])
+    dob_sex = [
+        [f"{d.isoformat()} {s}"] if d is not None and s is not None else None
+        for d, s in zip(dobs, sexes, strict=True)
     ]
+    out["dob_sex"] = [keys[0] if keys else None for keys in _capped(dob_sex, MAX_KEY_BLOCK)]
 
 
 def read_records(warehouse: Warehouse) -> pa.Table:
