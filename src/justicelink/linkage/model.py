@@ -162,6 +162,9 @@ def blocking_rules() -> list[BlockingRuleCreator]:
         CustomRule("l.name_phonetic_no_year = r.name_phonetic"),
         CustomRule("l.name_phonetic = r.name_phonetic_no_year"),
         block_on("address_key"),
+        # Finds no true pair alone on the synthetic country, but on FEBRL3, whose records have
+        # no sex, F1 was 0.9958 without it and 0.9969 with it.
+        block_on("dob_exact", "district"),
     ]
 
 
