@@ -17,6 +17,8 @@ Blocking rules decide which pairs are compared at all; on the synthetic country 
 from __future__ import annotations
 
 import logging
+import math
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -44,7 +46,29 @@ _MIN_RECALL = 0.3
 # 71 s instead of 132 s; at 1e5 records no session reaches it.
 _EM_MAX_PAIRS = 2e6
 
+# DuckDB may take 80% of the machine's memory by default, but the prepared records and
+# Python's own objects live beside it in the same process: at 2.3 million records the kernel
+# killed the process before DuckDB spilled anything. Half the memory (or this variable, in
+# DuckDB's notation: "8GB") leaves them room; DuckDB spills the rest to its temp folder.
+MEMORY_ENV = "JUSTICELINK_LINK_MEMORY"
+# Above this many records the pairs are scored in chunks (Splink's num_chunks_left/right):
+# n x n passes over 1/n of the records on each side, each holding 1/n^2 of the pairs.
+CHUNK_RECORDS = 1_500_000
+
 logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for linkage: ``$JUSTICELINK_LINK_MEMORY`` or half the RAM."""
+    if os.environ.get(MEMORY_ENV):
+        return os.environ[MEMORY_ENV]
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, int(total / 2 / 2**30))}GB"
+
+
+def predict_chunks(records: int) -> int:
+    """Chunks per side for scoring the pairs of ``records`` records (1: no chunking)."""
+    return max(1, math.ceil(records / CHUNK_RECORDS))
 
 
 def comparisons() -> list[ComparisonCreator]:
@@ -189,6 +213,7 @@ class LinkageEngine:
     linker: Linker
     records: SplinkDataFrame
     spill: str
+    size: int
 
     @classmethod
     def open(cls, records: pa.Table, model: dict[str, Any] | None = None) -> LinkageEngine:
@@ -196,11 +221,14 @@ class LinkageEngine:
         # Spill to a private temporary folder: an in-memory DuckDB would otherwise spill
         # large joins into ".tmp" under the user's working directory and leave it there.
         spill = tempfile.mkdtemp(prefix="justicelink-link-")
-        connection = duckdb.connect(config={"temp_directory": spill})
+        connection = duckdb.connect(
+            config={"temp_directory": spill, "memory_limit": memory_limit()}
+        )
         db_api = DuckDBAPI(connection)
         frame = db_api.register(records, table_name="linkage_input")
         chosen: SettingsCreator | dict[str, Any] = settings() if model is None else model
-        return cls(connection, Linker(frame, chosen, log_level=logging.ERROR), frame, spill)
+        linker = Linker(frame, chosen, log_level=logging.ERROR)
+        return cls(connection, linker, frame, spill, records.num_rows)
 
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
@@ -235,7 +263,12 @@ class LinkageEngine:
 
     def predict(self, floor: float) -> SplinkDataFrame:
         """Score every blocked pair; keep those at or above ``floor``."""
-        return self.linker.inference.predict(threshold_match_probability=floor)
+        chunks = predict_chunks(self.size)
+        if chunks == 1:
+            return self.linker.inference.predict(threshold_match_probability=floor)
+        return self.linker.inference.predict(
+            threshold_match_probability=floor, num_chunks_left=chunks, num_chunks_right=chunks
+        )
 
     def model_json(self) -> dict[str, Any]:
         """The trained model as Splink settings JSON."""
