@@ -164,6 +164,8 @@ def record_decisions(
     ids = sorted({r for a, b, _, _ in decided for r in (a, b)})
     known = _known_records(warehouse, ids)
     for a, b, decision, _ in decided:
+        if a == b:
+            raise LinkageError(f"{source}: a decision needs two different records, not {a} twice")
         for rid in (a, b):
             if rid not in known:
                 raise LinkageError(f"{source}: record {rid} is not in the warehouse")

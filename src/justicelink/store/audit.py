@@ -213,9 +213,10 @@ class AuditLog:
             else:
                 prev = GENESIS
             count = 0
+            witness = self._read_witness()
             for entry in rows:
                 count += 1
-                bad = self._check(entry, expected_seq, prev)
+                bad = self._check(entry, expected_seq, prev, witness)
                 if bad:
                     return Verification(False, count, min(entry.seq, expected_seq), bad)
                 expected_seq, prev = entry.seq + 1, entry.entry_hash
@@ -224,14 +225,19 @@ class AuditLog:
                 return Verification(
                     False, count, last + 1, f"the head says entry {head.seq} is the last"
                 )
-            witness = self._read_witness()
             if witness is not None and witness[0] > last:
                 return Verification(
                     False, count, last + 1, f"entries {last + 1} to {witness[0]} were deleted"
                 )
             return Verification(True, count)
 
-    def _check(self, entry: AuditEntry, expected_seq: int, prev: str) -> str:
+    def _check(
+        self,
+        entry: AuditEntry,
+        expected_seq: int,
+        prev: str,
+        witness: tuple[int, str] | None,
+    ) -> str:
         if entry.seq > expected_seq:
             return f"entry {expected_seq} is missing"
         if entry.seq < expected_seq:
@@ -240,7 +246,6 @@ class AuditLog:
             return f"entry {entry.seq} does not follow entry {entry.seq - 1}"
         if not hmac.compare_digest(entry.entry_hash, self._hash(entry)):
             return f"entry {entry.seq} was altered"
-        witness = self._read_witness()
         if witness is not None and witness[0] == entry.seq and witness[1] != entry.entry_hash:
             return f"entry {entry.seq} differs from the witness"
         return ""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, field_validator
 
 from justicelink.errors import LinkageError
 from justicelink.web.data import Evidence
-from justicelink.web.pages import MIN_PURPOSE
+from justicelink.web.pages import MIN_PURPOSE, look_up_person
 from justicelink.web.security import Principal, audit_of, require
 
 
@@ -188,16 +188,8 @@ def person(
     Without ``other_agencies`` only the officer's own agency's records and events are
     returned; with it, all agencies' (a disclosure, recorded as such).
     """
-    evidence = _evidence(request)
-    own = evidence.person(person_id, agency_id=who.account.agency_id)
-    shown = evidence.person(person_id, agency_id=None) if own and other_agencies else own
-    audit_of(request).record(
-        who.actor,
-        "disclosure" if other_agencies else "consultation",
-        outcome="success" if shown else "failure",
-        object=f"person {person_id}",
-        purpose=purpose.strip(),
-        detail={"other_agencies": other_agencies, "api": True},
+    shown = look_up_person(
+        request, who, person_id, purpose, other_agencies=other_agencies, api=True
     )
     if shown is None:
         raise HTTPException(404, "no person with a record of your agency has this id")

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from justicelink.errors import LinkageError, UserError
 from justicelink.store.users import ROLES, list_users, reset_totp, set_disabled
 from justicelink.web.dashboard import FILTER_COLUMNS, view
-from justicelink.web.data import Evidence
+from justicelink.web.data import Evidence, PersonView
 from justicelink.web.security import Principal, audit_of, check_csrf, require, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -181,6 +181,38 @@ def person_search(
     )
 
 
+def look_up_person(
+    request: Request,
+    who: Principal,
+    person_id: str,
+    purpose: str,
+    *,
+    other_agencies: bool,
+    api: bool = False,
+) -> PersonView | None:
+    """An officer's look-up of a person, recorded in the audit log with its purpose.
+
+    The officer's own agency's records and events; with ``other_agencies``, every agency's
+    (a disclosure), but only for a person the officer's agency holds a record of.
+    """
+    evidence = evidence_of(request)
+    own = evidence.person(person_id, agency_id=who.account.agency_id)
+    shown = evidence.person(person_id, agency_id=None) if own and other_agencies else own
+    audit_of(request).record(
+        who.actor,
+        "disclosure" if other_agencies else "consultation",
+        outcome="success" if shown else "failure",
+        object=f"person {person_id}",
+        purpose=purpose.strip(),
+        detail={
+            "other_agencies": other_agencies,
+            "records": len(shown.records) if shown else 0,
+            "api": api,
+        },
+    )
+    return shown
+
+
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_timeline(
     request: Request,
@@ -201,21 +233,7 @@ def person_timeline(
             },
             status=400,
         )
-    person = evidence_of(request).person(
-        person_id, agency_id=None if other_agencies else who.account.agency_id
-    )
-    if person is not None and other_agencies:
-        # Other agencies' events are shown only for a person the officer's agency knows.
-        own = evidence_of(request).person(person_id, agency_id=who.account.agency_id)
-        person = person if own is not None else None
-    audit_of(request).record(
-        who.actor,
-        "disclosure" if other_agencies else "consultation",
-        outcome="success" if person else "failure",
-        object=f"person {person_id}",
-        purpose=purpose.strip(),
-        detail={"other_agencies": other_agencies, "records": len(person.records) if person else 0},
-    )
+    person = look_up_person(request, who, person_id, purpose, other_agencies=other_agencies)
     if person is None:
         return render(
             request,
