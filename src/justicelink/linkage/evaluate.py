@@ -70,6 +70,36 @@ class Evaluation:
         }
 
 
+@dataclass(frozen=True)
+class BlockingRecall:
+    """How many true pairs the blocking rules let the model see.
+
+    A pair the rules do not choose is never scored, so ``recall`` is the ceiling on the
+    linkage's pairwise recall.
+
+    Attributes:
+        pairs: Pairs the rules choose for scoring.
+        true_pairs: Pairs of compared records that are truly one person.
+        kept: True pairs among the chosen ones.
+    """
+
+    pairs: int
+    true_pairs: int
+    kept: int
+
+    @property
+    def recall(self) -> float:
+        return self.kept / self.true_pairs if self.true_pairs else 1.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "pairs": self.pairs,
+            "true_pairs": self.true_pairs,
+            "kept": self.kept,
+            "recall": round(self.recall, 6),
+        }
+
+
 def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
