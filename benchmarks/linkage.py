@@ -21,6 +21,7 @@ same code.
 
     .venv/bin/python benchmarks/linkage.py                       # 1e5 and 1e6, FEBRL3/4
     .venv/bin/python benchmarks/linkage.py --sizes 1e5 --repeats 3
+    .venv/bin/python benchmarks/linkage.py --sizes 1e6 --no-febrl --methods justicelink
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import StageTimeoutError, machine, run
 
 RECORDS_PER_PERSON = 2.29
+METHODS = ("exact", "splink-febrl", "justicelink")
 THRESHOLD = 0.9
 
 
@@ -296,7 +298,11 @@ def _median(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench_country(
-    size: float, repeats: int, workdir: Path, timeout: float | None = None
+    size: float,
+    repeats: int,
+    workdir: Path,
+    timeout: float | None = None,
+    chosen: tuple[str, ...] = METHODS,
 ) -> dict[str, Any]:
     people = max(1, round(size / RECORDS_PER_PERSON))
     folder, warehouse = workdir / f"c{people}", workdir / f"w{people}.duckdb"
@@ -304,7 +310,7 @@ def bench_country(
     t_ingest, _, _ = run([*_cli(), "ingest", str(folder), "--warehouse", str(warehouse), "--json"])
     truth = str(folder / "truth")
     methods: dict[str, Any] = {}
-    for method in ("exact", "splink-febrl", "justicelink"):
+    for method in chosen:
         try:
             runs = [
                 # Only the baselines have a time limit: the product is measured whatever it takes.
@@ -341,9 +347,9 @@ def bench_country(
     }
 
 
-def bench_febrl(name: str, repeats: int) -> dict[str, Any]:
+def bench_febrl(name: str, repeats: int, chosen: tuple[str, ...] = METHODS) -> dict[str, Any]:
     methods = {}
-    for method in ("exact", "splink-febrl", "justicelink"):
+    for method in chosen:
         methods[method] = _median([_measure(method, name) for _ in range(repeats)])
         print(f"  {name} {method}: {_brief(methods[method])}", file=sys.stderr)
     blocking = _measure("blocking", name)
@@ -373,6 +379,13 @@ def main() -> None:
     parser.add_argument("--large-repeats", type=int, default=1, help="repeats at 1e6 and above")
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument(
+        "--methods",
+        nargs="*",
+        choices=METHODS,
+        default=list(METHODS),
+        help="methods to score (the blocking measure and the CLI run always run)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=1800,
@@ -392,10 +405,12 @@ def main() -> None:
     try:
         if not args.no_febrl:
             for name in ("febrl3", "febrl4"):
-                results["febrl"].append(bench_febrl(name, args.repeats))
+                results["febrl"].append(bench_febrl(name, args.repeats, tuple(args.methods)))
         for size in args.sizes:
             repeats = args.repeats if size < 5e5 else args.large_repeats
-            results["country"].append(bench_country(size, repeats, workdir, args.timeout))
+            results["country"].append(
+                bench_country(size, repeats, workdir, args.timeout, tuple(args.methods))
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     text = json.dumps(results, indent=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pyarrow as pa
 import pytest
@@ -204,3 +205,18 @@ def test_one_typo_keys_carry_the_year_or_meet_a_record_without_one(
         "a:1": None, "a:2": None, "a:3": None, "a:4": ["jl", "ju", "ul"],
         "a:5": None, "a:6": None, "a:7": None,
     }  # fmt: skip
+
+
+@given(
+    st.lists(st.none() | st.lists(st.sampled_from("abcdef"), max_size=4), max_size=12),
+    st.integers(0, 4),
+)
+def test_keys_are_capped_by_the_number_of_records_holding_them(
+    keys: list[list[str] | None], cap: int
+) -> None:
+    # The reference: count in plain Python, once per record however often it repeats a key.
+    holders = Counter(k for record in keys if record for k in set(record))
+    expected = [
+        [k for k in record if holders[k] <= cap] or None if record else None for record in keys
+    ]
+    assert prepare._capped(keys, cap).to_pylist() == expected
