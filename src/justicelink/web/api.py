@@ -15,7 +15,7 @@ from pydantic import BaseModel, field_validator
 
 from justicelink.errors import LinkageError
 from justicelink.web.data import Evidence
-from justicelink.web.pages import MIN_PURPOSE, look_up_person
+from justicelink.web.pages import MIN_PURPOSE, consult_review_queue, look_up_person
 from justicelink.web.security import Principal, audit_of, require
 
 
@@ -221,17 +221,9 @@ def review_pairs(
     if low > high:
         raise HTTPException(400, "low is above high")
     try:
-        pairs = _evidence(request).uncertain_pairs(low=low, high=high, limit=limit)
+        pairs = consult_review_queue(request, who, low=low, high=high, limit=limit, api=True)
     except LinkageError as exc:
         raise HTTPException(409, str(exc)) from None
-    if pairs:
-        audit_of(request).record(
-            who.actor,
-            "consultation",
-            object="review queue",
-            purpose="clerical review of uncertain links",
-            detail={"pairs": len(pairs), "api": True},
-        )
     out = []
     for p in pairs:
         sides = {

@@ -91,19 +91,11 @@ def review_queue(
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     try:
-        pairs = evidence_of(request).uncertain_pairs(low=low, high=high, limit=25)
+        pairs = consult_review_queue(request, who, low=low, high=high, limit=25)
     except LinkageError as exc:
         pairs, error = [], str(exc)
     else:
         error = ""
-    if pairs:
-        audit_of(request).record(
-            who.actor,
-            "consultation",
-            object="review queue",
-            purpose="clerical review of uncertain links",
-            detail={"pairs": [f"{p['record_id_l']}|{p['record_id_r']}" for p in pairs]},
-        )
     return render(
         request,
         "review.html.j2",
@@ -211,6 +203,28 @@ def look_up_person(
         },
     )
     return shown
+
+
+def consult_review_queue(
+    request: Request, who: Principal, *, low: float, high: float, limit: int, api: bool = False
+) -> list[dict[str, Any]]:
+    """Undecided pairs for clerical review; a queue that shows any is recorded in the audit log.
+
+    Raises:
+        LinkageError: the warehouse has no linkage run yet.
+    """
+    pairs = evidence_of(request).uncertain_pairs(low=low, high=high, limit=limit)
+    if pairs:
+        audit_of(request).record(
+            who.actor,
+            "consultation",
+            object="review queue",
+            purpose="clerical review of uncertain links",
+            detail={"pairs": len(pairs), "api": True}
+            if api
+            else {"pairs": [f"{p['record_id_l']}|{p['record_id_r']}" for p in pairs]},
+        )
+    return pairs
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
