@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -26,80 +25,39 @@ def demo(
     """Run synth -> ingest -> link -> measures -> report on a synthetic country.
 
     Writes DIR/country (the extracts and their truth), DIR/justicelink.duckdb (the
-    warehouse), DIR/measures (CSV, Excel, SDMX-CSV) and DIR/report.html, and checks the
-    linkage and the headline measures against the country's truth.
+    warehouse), DIR/measures (CSV, Excel, SDMX-CSV and manifest.json, after disclosure
+    control) and DIR/report.html, and checks the linkage and the headline measures against
+    the country's truth.
 
     Example:
 
         justicelink demo --out demo --people 20000
     """
     with user_errors():
-        from justicelink.ingest import ingest
-        from justicelink.linkage.run import link
-        from justicelink.measures.run import measures
-        from justicelink.report import build_report
-        from justicelink.synth import generate_country
+        from justicelink.app.pipeline import demo as run_demo
 
-        country, warehouse = out_dir / "country", out_dir / "justicelink.duckdb"
-        seconds: dict[str, float] = {}
         with err.status("[bold]demo[/]") as status:
-
-            def stage(name: str) -> float:
-                status.update(f"[bold]demo[/] {name}")
-                return time.perf_counter()
-
-            clock = stage("synth: generating the synthetic country")
-            generate_country(country, people=people, seed=seed)
-            seconds["synth"] = time.perf_counter() - clock
-            if warehouse.exists():
-                warehouse.unlink()  # a fresh warehouse for a fresh country
-            clock = stage("ingest: loading the extracts")
-            loaded = ingest(country, warehouse)
-            seconds["ingest"] = time.perf_counter() - clock
-            clock = stage("link: joining records into persons")
-            linked = link(
-                warehouse,
-                truth_dir=country / "truth",
-                progress=lambda s: status.update(f"[bold]demo[/] link: {s}"),
+            done = run_demo(
+                out_dir,
+                people=people,
+                seed=seed,
+                progress=lambda s: status.update(f"[bold]demo[/] {s}"),
             )
-            seconds["link"] = time.perf_counter() - clock
-            clock = stage("measures")
-            measured = measures(
-                warehouse,
-                out_dir / "measures",
-                truth_dir=country / "truth",
-                progress=lambda s: status.update(f"[bold]demo[/] measures: {s}"),
-            )
-            seconds["measures"] = time.perf_counter() - clock
-            clock = stage("report")
-            page = build_report(warehouse, out_dir / "report.html", truth_dir=country / "truth")
-            seconds["report"] = time.perf_counter() - clock
-    evaluation = linked.evaluation
-    summary = {
-        "people": people,
-        "rows_read": sum(f.read for f in loaded.files),
-        "rows_quarantined": sum(f.quarantined for f in loaded.files),
-        "persons": linked.persons,
-        "linkage": evaluation.as_dict() if evaluation else None,
-        "headline": measured.headline,
-        "linkage_effect": measured.linkage_effect,
-        "report": str(page),
-        "measures": str(out_dir / "measures"),
-        "seconds": {k: round(v, 2) for k, v in seconds.items()},
-    }
+    summary = done.to_json()
     if as_json:
         print_json(summary)
         return
+    evaluation = done.linked.evaluation
     out.print(
         f"Read {summary['rows_read']:,} rows ({summary['rows_quarantined']:,} quarantined), "
-        f"linked {linked.records:,} records into {linked.persons:,} persons"
+        f"linked {done.linked.records:,} records into {done.linked.persons:,} persons"
         + (f" (pairwise F1 {evaluation.pairwise.f1:.4f} against the truth)." if evaluation else ".")
     )
-    for cohort, effect in measured.linkage_effect.items():
+    for cohort, effect in done.measured.linkage_effect.items():
         out.print(
             f"Proven reoffending {cohort}: {effect['measured']:.1%} measured, "
             f"{effect['perfect_linkage']:.1%} with perfect linkage."
         )
-    out.print("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
-    out.print(f"Report:  {page}")
-    out.print(f"Tables:  {out_dir / 'measures'}")
+    out.print("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in done.seconds.items()))
+    out.print(f"Report:  {done.report}")
+    out.print(f"Tables:  {out_dir / 'measures'} (after disclosure control; see manifest.json)")

@@ -86,14 +86,23 @@ def _print_report(report: IngestReport) -> None:
         f"in {report.seconds:.1f} s."
     )
     if report.quarantine_reasons:
-        out.print("Quarantined rows by reason (table [bold]quarantine[/]; a row may have several):")
+        out.print(
+            "Quarantined rows by reason (each row once, under its first blocking reason; "
+            "every problem is in table [bold]quarantine[/]):"
+        )
         for reason, count in report.quarantine_reasons.items():
             out.print(f"  {count:>8,}  {reason}")
+    recovered = sum(report.recovered_codes.values())
+    if recovered:
+        out.print(
+            f"Offence codes recovered from another record of the same incident or case: "
+            f"{recovered:,} rows (column iccs_source says from which)."
+        )
     if report.unmapped_offence_codes:
         codes = ", ".join(
             f"{c} ({n:,})" for c, n in list(report.unmapped_offence_codes.items())[:10]
         )
         out.print(
-            f"Offence codes missing from the crosswalk, kept with no ICCS code: {codes}. "
+            f"Offence codes missing from the crosswalk, kept with no ICCS code (rows): {codes}. "
             "Add them to the crosswalk and ingest again."
         )

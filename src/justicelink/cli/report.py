@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.disclosure import METHODS
 
 
 def report(
@@ -17,9 +18,17 @@ def report(
     out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
         "report.html"
     ),
+    disclosure: Annotated[
+        str, typer.Option(help=f"Disclosure control: {', '.join(METHODS)}.")
+    ] = "suppression",
     threshold: Annotated[
-        int, typer.Option(help="Suppress cells counting fewer people than this.", min=0)
+        int,
+        typer.Option(help="A count of fewer persons than this is small (0: no protection).", min=0),
     ] = 5,
+    uncertainty_draws: Annotated[
+        int,
+        typer.Option(help="Clusterings drawn to put an interval on proven reoffending.", min=0),
+    ] = 20,
     truth: Annotated[
         Path | None,
         typer.Option(
@@ -34,17 +43,26 @@ def report(
     """Write the report: headline figures, trends, breakdowns, definitions, data quality.
 
     The file needs no network and no script: charts are inline SVG. Open it in any browser
-    or print it.
+    or print it. Its figures are the published ones, after the same disclosure control as
+    `justicelink measures`.
 
     Example:
 
         justicelink report --warehouse country.duckdb --out country-report.html
     """
     with user_errors():
-        from justicelink.report import build_report
+        from justicelink.app.pipeline import PublishSettings
+        from justicelink.app.pipeline import report as build
 
-        with err.status("[bold]report[/] computing the measures"):
-            path = build_report(warehouse, out_file, truth_dir=truth, threshold=threshold)
+        settings = PublishSettings(method=disclosure, threshold=threshold, draws=uncertainty_draws)
+        with err.status("[bold]report[/] computing the measures") as status:
+            path = build(
+                warehouse,
+                out_file,
+                settings,
+                truth_dir=truth,
+                progress=lambda s: status.update(f"[bold]report[/] {s}"),
+            )
     if as_json:
         print_json({"report": str(path), "bytes": path.stat().st_size})
     else:

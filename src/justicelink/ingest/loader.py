@@ -24,7 +24,9 @@ import sqlglot.expressions as exp
 from justicelink.classification import Crosswalk, load_crosswalk, load_iccs
 from justicelink.errors import JusticelinkError, SourceFileNotFoundError
 from justicelink.ingest.mapping import ExtractFile, Mapping, load_mapping
+from justicelink.ingest.quality import quarantine_by_reason, unmapped_codes
 from justicelink.ingest.readers import RawExtract, read_extract
+from justicelink.ingest.recover import recover_codes
 from justicelink.ingest.transform import (
     NORMALISED,
     STAGE,
@@ -75,6 +77,9 @@ class IngestReport:
     unmapped_offence_codes: dict[str, int]
     seconds: float
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    unmapped_by_table: dict[str, dict[str, int]] = field(default_factory=dict)
+    recovered_codes: dict[str, int] = field(default_factory=dict)
+    ref_area: str | None = None
 
     @property
     def rows_read(self) -> int:
@@ -88,6 +93,8 @@ class IngestReport:
             "warehouse": self.warehouse,
             "files": [asdict(f) for f in self.files],
             "unmapped_offence_codes": self.unmapped_offence_codes,
+            "unmapped_offence_codes_by_table": self.unmapped_by_table,
+            "recovered_offence_codes": self.recovered_codes,
             "quarantine_reasons": self.quarantine_reasons,
             "seconds": round(self.seconds, 3),
         }
@@ -138,8 +145,9 @@ def ingest(
                 _load_reference(warehouse, mapping, crosswalk)
                 reports = _load_files(warehouse, mapping, run_id, progress)
                 _recode_other_files(warehouse, [r.path for r in reports])
-                unmapped = _unmapped_codes(warehouse, run_id)
-                reasons = _quarantine_reasons(warehouse, run_id)
+                recovered = recover_codes(warehouse)
+                unmapped = unmapped_codes(warehouse, run_id)
+                reasons = quarantine_by_reason(warehouse, run_id)
                 _record_run(warehouse, mapping, run_id, started_at, reports)
     except BaseException:
         if created:
@@ -153,7 +161,10 @@ def ingest(
         run_id=run_id,
         warehouse=str(warehouse_path),
         files=reports,
-        unmapped_offence_codes=unmapped,
+        unmapped_offence_codes={code: sum(n.values()) for code, n in unmapped.items()},
+        unmapped_by_table=unmapped,
+        recovered_codes=recovered,
+        ref_area=mapping.spec.ref_area,
         seconds=time.perf_counter() - started,
         quarantine_reasons=reasons,
     )
@@ -358,33 +369,6 @@ def _recode_other_files(warehouse: Warehouse, labels: list[str]) -> None:
         warehouse.execute(exp.update(table, {"iccs_code": exp.Subquery(this=lookup)}, where=others))
 
 
-def _unmapped_codes(warehouse: Warehouse, run_id: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for table in ("incident", "case_event"):
-        rows = warehouse.fetch(
-            exp.select("upper(offence_code_raw) AS code", "count(*)")
-            .from_(table)
-            .where("run_id = ? AND offence_code_raw IS NOT NULL AND iccs_code IS NULL")
-            .group_by("code"),
-            [run_id],
-        )
-        for code, count in rows:
-            counts[str(code)] = counts.get(str(code), 0) + int(count)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def _quarantine_reasons(warehouse: Warehouse, run_id: str) -> dict[str, int]:
-    rows = warehouse.fetch(
-        exp.select("reason", "count(DISTINCT (source_file, source_row))")
-        .from_("quarantine")
-        .where("run_id = ? AND blocks_row")
-        .group_by("reason")
-        .order_by("2 DESC"),
-        [run_id],
-    )
-    return {str(reason): int(count) for reason, count in rows}
-
-
 def _file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -430,6 +414,7 @@ def _record_run(
         sum(r.read for r in reports),
         sum(r.loaded for r in reports),
         sum(r.quarantined for r in reports),
+        _file_digest(mapping.path),
     ]
     columns = [name for name, _ in TABLES["ingest_run"]]
     warehouse.execute(

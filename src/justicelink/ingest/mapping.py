@@ -107,6 +107,11 @@ class MappingSpec(_Strict):
 
     version: Literal[1] = 1
     country: str = ""
+    ref_area: str | None = Field(
+        default=None,
+        description="The country's M49 code in the SDG code list CL_AREA (e.g. 360), used "
+        "for the SDMX-CSV output.",
+    )
     reference: ReferenceSpec = Field(default_factory=ReferenceSpec)
     agencies: list[AgencySpec] = Field(min_length=1)
 

@@ -1,17 +1,84 @@
-"""What a measure is: its written definition and the query that computes it.
+"""What a measure is: its written definition, the units it counts and how they are summed.
 
-A measure's query is SQL of the definition itself, parsed once by sqlglot into an expression
-tree and rendered by the warehouse in its own dialect (DuckDB today; the same tree transpiles
-to Spark SQL). Values that vary (census dates, follow-up periods) are bound parameters or
-registered tables, never pasted into the text.
+A measure is declared, not programmed. Its *unit query* returns one row per counted unit (an
+offence, a victim, a person on a census day, a person in a cohort) with the columns it is
+broken down by; its *statistic* says how units become a value (a count, a share, a rate per
+population, a median); its *breakdowns* say which combinations of columns are published.
+:mod:`justicelink.measures.compile` turns the declaration into one query for any engine, so the
+breakdown logic is written once, and :mod:`justicelink.disclosure` reads the same declaration
+to know which published cells add up to which.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlglot
-import sqlglot.expressions as exp
+
+@dataclass(frozen=True)
+class Count:
+    """The value is the number of units.
+
+    Attributes:
+        persons: The units are people (a small count may identify someone); False for
+            offences, which are published whatever their number.
+    """
+
+    persons: bool = True
+
+
+@dataclass(frozen=True)
+class Share:
+    """The value is the share of units with a flag: ``numerator / denominator``.
+
+    Attributes:
+        flag: The unit column that is 1 for units in the numerator, 0 otherwise.
+        means: The breakdown column and value the flag stands for, when another measure
+            publishes it as a breakdown (``("legal_status", "unsentenced")``): the numerator
+            of this share is then the same cell as that measure's, for disclosure control.
+    """
+
+    flag: str
+    means: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Rate:
+    """The value is units per ``per`` of a population (e.g. victims per 100,000).
+
+    Attributes:
+        population: The unit query of the denominator (one row per population cell, with a
+            ``population`` column and the measure's breakdown columns).
+        per: The base of the rate.
+    """
+
+    population: str
+    per: int = 100_000
+
+
+@dataclass(frozen=True)
+class Median:
+    """The value is the median of a unit column (e.g. days); ``denominator`` counts units."""
+
+    column: str
+
+
+@dataclass(frozen=True)
+class Sum:
+    """An extra published column: the sum of a unit column, and optionally a ratio to it.
+
+    Attributes:
+        name: The published column of the sum.
+        column: The unit column summed.
+        per_numerator: A second published column: the sum per numerator unit (e.g.
+            reoffences per reoffender), NULL where the numerator is 0.
+    """
+
+    name: str
+    column: str
+    per_numerator: str | None = None
+
+
+Statistic = Count | Share | Rate | Median
 
 
 @dataclass(frozen=True)
@@ -25,13 +92,22 @@ class Measure:
         period: The reference date or period.
         inclusions: What is counted.
         exclusions: What is not.
-        disaggregations: The columns that break the value down.
+        units: The name of the unit query in :data:`justicelink.measures.units.UNITS`.
+        dimensions: The breakdown columns, in published order.
+        statistic: How units become the value.
+        breakdowns: The combinations of dimensions published (SQL grouping sets); a dimension
+            left out of a combination shows ``total`` there (or its ``total_labels`` entry).
+            Default: only the full combination.
+        total_labels: A label other than ``total`` for a dimension summed over.
+        extras: Further summed columns.
+        where: A condition on the units counted, in SQL over the unit columns (e.g. the
+            3-month cohorts only).
+        having: A condition on published cells, in SQL over the unit columns (e.g. publish
+            annual cohorts only once all four quarters are complete).
         unit: ``count``, ``rate per 100,000``, ``share`` or ``days``.
-        sql: The definition's query (DuckDB dialect); columns: the disaggregations, then
-            ``value`` and, for rates and shares, ``numerator`` and ``denominator``.
         sdg_series: The SDG series code the value reports, when it is one.
-        small_cells: The column whose small values are suppressed on publication (a count
-            of people); empty when the measure needs no suppression.
+        notes: Further sentences of the written definition.
+        deviations: Where the definition departs from the source it cites, and why.
     """
 
     name: str
@@ -40,50 +116,49 @@ class Measure:
     period: str
     inclusions: str
     exclusions: str
-    disaggregations: tuple[str, ...]
+    units: str
+    dimensions: tuple[str, ...]
+    statistic: Statistic
     unit: str
-    sql: str
+    breakdowns: tuple[tuple[str, ...], ...] = ()
+    total_labels: tuple[tuple[str, str], ...] = ()
+    extras: tuple[Sum, ...] = ()
+    where: str | None = None
+    having: str | None = None
     sdg_series: str | None = None
-    small_cells: str = "numerator"
+    source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    deviations: tuple[str, ...] = field(default_factory=tuple)
 
-    def query(self) -> exp.Expr:
-        """The query as an expression tree."""
-        tree = sqlglot.parse_one(self.sql, read="duckdb")
-        assert tree is not None  # parse_one raises on bad SQL rather than returning None
-        return tree
+    @property
+    def grouping_sets(self) -> tuple[tuple[str, ...], ...]:
+        """The published combinations of dimensions (the full one by default)."""
+        return self.breakdowns or (self.dimensions,)
+
+    def total_label(self, dimension: str) -> str:
+        """What a cell shows in ``dimension`` when it sums over it."""
+        return dict(self.total_labels).get(dimension, "total")
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        """Dimensions present in every published combination (never ``total``)."""
+        return tuple(d for d in self.dimensions if all(d in g for g in self.grouping_sets))
+
+    @property
+    def counts_persons(self) -> bool:
+        """Whether a small value of this measure could identify someone."""
+        return not (isinstance(self.statistic, Count) and not self.statistic.persons)
 
     def definition(self) -> dict[str, str]:
         """The written definition, as shown in reports and docs/measures.md."""
-        return {
+        words = {
             "counting unit": self.counting_unit,
             "period": self.period,
             "inclusions": self.inclusions,
             "exclusions": self.exclusions,
-            "disaggregations": ", ".join(self.disaggregations) or "none",
+            "disaggregations": ", ".join(self.dimensions) or "none",
             "unit": self.unit,
         }
-
-
-def age_at(day: str, born: str) -> str:
-    """SQL for whole years of age on ``day`` of a person born on ``born`` (both columns)."""
-    return (
-        f"(year({day}) - year({born}) - CASE WHEN month({day}) * 100 + day({day}) "
-        f"< month({born}) * 100 + day({born}) THEN 1 ELSE 0 END)"
-    )
-
-
-def adult_or_juvenile(age: str) -> str:
-    """SQL: 'juvenile' under 18, 'adult' from 18, 'unknown' without an age."""
-    return (
-        f"CASE WHEN {age} IS NULL THEN 'unknown' WHEN {age} < 18 THEN 'juvenile' ELSE 'adult' END"
-    )
-
-
-def population_band(age: str) -> str:
-    """SQL: the age bands of the population table (0-14, 15-17, 18-29, 30-44, 45-59, 60+)."""
-    return (
-        f"CASE WHEN {age} IS NULL THEN 'unknown' WHEN {age} < 15 THEN '0-14' "
-        f"WHEN {age} < 18 THEN '15-17' WHEN {age} < 30 THEN '18-29' "
-        f"WHEN {age} < 45 THEN '30-44' WHEN {age} < 60 THEN '45-59' ELSE '60+' END"
-    )
+        if self.source:
+            words["source"] = self.source
+        return words

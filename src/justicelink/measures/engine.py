@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -12,36 +13,32 @@ import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError
 from justicelink.measures.catalogue import FOLLOW_UP_DAYS, MEASURES, WAITING_DAYS
-from justicelink.measures.definition import Measure
+from justicelink.measures.compile import compile_measure
+from justicelink.measures.definition import Count, Measure, Rate
 from justicelink.warehouse.port import Warehouse
-
-# The reoffending cohorts: annual (named by year) and 3-month (named 2021-Q1).
-COHORT_TYPES = ("annual", "quarter")
 
 
 @dataclass(frozen=True)
 class Result:
-    """A measure and the table it computed."""
+    """A measure and the table it computed (before disclosure control)."""
 
     measure: Measure
     table: pa.Table
 
 
-def _years_of(warehouse: Warehouse, events: Iterable[str]) -> tuple[dt.date, dt.date] | None:
-    kinds = list(events)
+def _span(warehouse: Warehouse, events: Iterable[str] | None) -> tuple[dt.date, dt.date] | None:
     date = exp.column("event_date")
-    query = (
-        exp.select(exp.func("min", date), exp.func("max", date))
-        .from_("case_event")
-        .where(exp.column("event_type").isin(*[exp.Placeholder() for _ in kinds]))
-    )
+    query = exp.select(exp.func("min", date), exp.func("max", date)).from_("case_event")
+    kinds = list(events or ())
+    if kinds:
+        query = query.where(exp.column("event_type").isin(*[exp.Placeholder() for _ in kinds]))
     first, last = warehouse.fetch(query, kinds)[0]
     return None if first is None else (first, last)
 
 
 def census_years(warehouse: Warehouse) -> pa.Table:
     """31 December of every year with custody movements."""
-    span = _years_of(warehouse, ("custody_start", "custody_end"))
+    span = _span(warehouse, ("custody_start", "custody_end"))
     years = [] if span is None else list(range(span[0].year, span[1].year + 1))
     return pa.table(
         {
@@ -51,55 +48,53 @@ def census_years(warehouse: Warehouse) -> pa.Table:
     )
 
 
+def _quarters(year: int) -> list[tuple[str, dt.date, dt.date]]:
+    starts = [dt.date(year, month, 1) for month in (1, 4, 7, 10)]
+    ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [dt.date(year, 12, 31)]
+    return [(f"Q{i + 1}", s, e) for i, (s, e) in enumerate(zip(starts, ends, strict=True))]
+
+
 def cohort_periods(first: dt.date, data_end: dt.date) -> pa.Table:
-    """Cohorts whose follow-up and waiting period end on or before ``data_end``."""
-    rows: list[tuple[str, str, dt.date, dt.date]] = []
+    """The proven-reoffending cohorts whose follow-up and waiting period end by ``data_end``.
+
+    One row per 3-month cohort (``quarter`` Q1..Q4) and per calendar-year cohort (``quarter``
+    ``year``); ``complete`` is 1 when all four 3-month cohorts of the year are published, so
+    that the pooled annual figure may be.
+    """
+    wait = dt.timedelta(days=FOLLOW_UP_DAYS + WAITING_DAYS)
+    rows: list[tuple[int, str, dt.date, dt.date, int]] = []
     for year in range(first.year, data_end.year + 1):
-        end = dt.date(year, 12, 31)
-        if end + dt.timedelta(days=FOLLOW_UP_DAYS + WAITING_DAYS) <= data_end:
-            rows.append(("annual", str(year), dt.date(year, 1, 1), end))
-        for quarter in range(4):
-            start = dt.date(year, 3 * quarter + 1, 1)
-            stop = (
-                dt.date(year, 3 * quarter + 4, 1) - dt.timedelta(days=1)
-                if quarter < 3
-                else dt.date(year, 12, 31)
-            )
-            if stop + dt.timedelta(days=FOLLOW_UP_DAYS + WAITING_DAYS) <= data_end:
-                rows.append(("quarter", f"{year}-Q{quarter + 1}", start, stop))
-    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 4
+        complete = int(dt.date(year, 12, 31) + wait <= data_end)
+        for quarter, start, stop in _quarters(year):
+            if stop + wait <= data_end:
+                rows.append((year, quarter, start, stop, complete))
+        if complete:
+            rows.append((year, "year", dt.date(year, 1, 1), dt.date(year, 12, 31), complete))
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 5
     return pa.table(
         {
-            "cohort_type": pa.array(columns[0], pa.string()),
-            "cohort": pa.array(columns[1], pa.string()),
+            "cohort": pa.array(columns[0], pa.int32()),
+            "quarter": pa.array(columns[1], pa.string()),
             "start_date": pa.array(columns[2], pa.date32()),
             "end_date": pa.array(columns[3], pa.date32()),
+            "complete": pa.array(columns[4], pa.int32()),
+            "follow_up_days": pa.array([FOLLOW_UP_DAYS] * len(rows), pa.int32()),
+            "waiting_days": pa.array([WAITING_DAYS] * len(rows), pa.int32()),
         }
     )
 
 
-def _reoffending_window(warehouse: Warehouse) -> tuple[dt.date, dt.date] | None:
-    date = exp.column("event_date")
-    first, last = warehouse.fetch(
-        exp.select(exp.func("min", date), exp.func("max", date)).from_("case_event")
-    )[0]
-    if first is None:
-        return None
-    # The extract covers whole years: its window ends on 31 December of the last year seen.
-    return first, dt.date(last.year, 12, 31)
+def reoffending_window(warehouse: Warehouse) -> tuple[dt.date, dt.date] | None:
+    """The first event date and the end of the data (31 December of the last year seen)."""
+    span = _span(warehouse, None)
+    return None if span is None else (span[0], dt.date(span[1].year, 12, 31))
 
 
-def _with_persons(tree: exp.Expr, person_table: str) -> exp.Expr:
-    """The query with ``record_person`` read from ``person_table`` instead."""
-    if person_table == "record_person":
-        return tree
-
-    def swap(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Table) and node.name == "record_person":
-            return exp.to_table(person_table).as_(node.alias or "record_person")
-        return node
-
-    return tree.transform(swap)
+def helper_tables(warehouse: Warehouse) -> dict[str, pa.Table]:
+    """The small tables the unit queries read besides the canonical ones."""
+    window = reoffending_window(warehouse)
+    periods = cohort_periods(*window) if window else cohort_periods(dt.date.max, dt.date.min)
+    return {"census_year": census_years(warehouse), "cohort_period": periods}
 
 
 def compute(
@@ -118,6 +113,9 @@ def compute(
             a table registered under another name (e.g. the true persons, to measure the
             effect of linkage error).
         progress: Called with each measure's name as it starts.
+
+    Raises:
+        MeasureError: The warehouse holds no linked persons.
     """
     say = progress or (lambda _name: None)
     linked = warehouse.fetch(exp.select("count(*)").from_(person_table))[0][0]
@@ -125,42 +123,82 @@ def compute(
         raise MeasureError(
             "no linked persons in the warehouse: run `justicelink link` before the measures"
         )
-    window = _reoffending_window(warehouse)
-    periods = cohort_periods(*window) if window else cohort_periods(dt.date.max, dt.date.min)
-    helpers = {"census_year": census_years(warehouse), "cohort_period": periods}
+    helpers = helper_tables(warehouse)
     for name, table in helpers.items():
         warehouse.register(name, table)
     try:
         results = []
         for measure in measures:
             say(measure.name)
-            tree = _with_persons(measure.query(), person_table)
-            results.append(Result(measure, warehouse.fetch_arrow(tree)))
+            tree = _with_persons(compile_measure(measure), person_table)
+            results.append(Result(measure, complete(measure, warehouse.fetch_arrow(tree))))
         return results
     finally:
         for name in helpers:
             warehouse.unregister(name)
 
 
-def headline(results: Iterable[Result]) -> dict[str, dict[str, float]]:
-    """The headline figures (same shape as the synthetic truth's ``measures.json``)."""
-    by_name = {r.measure.name: r.table.to_pylist() for r in results}
-    out: dict[str, dict[str, float]] = {}
-    homicide = by_name.get("homicide_rate_per_100k", [])
-    out["homicide_rate_per_100k"] = {
-        str(r["year"]): round(float(r["value"]), 6)
-        for r in homicide
-        if r["sex"] == "total" and r["age_band"] == "total"
+def _with_persons(tree: exp.Expr, person_table: str) -> exp.Expr:
+    """The query with ``record_person`` read from ``person_table`` instead."""
+    if person_table == "record_person":
+        return tree
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and node.name == "record_person":
+            return exp.to_table(person_table).as_(node.alias or "record_person")
+        return node
+
+    return tree.transform(swap)
+
+
+def complete(measure: Measure, table: pa.Table) -> pa.Table:
+    """The table with a row, counting zero, for every combination of the values seen.
+
+    A breakdown published without its empty cells says by their absence that they are zero,
+    and disclosure control could not hide such a zero (that no woman held is unsentenced, say).
+    Every published combination therefore lists all its cells: within each value of the
+    dimensions present in every combination, every value any row shows for the others. Rows
+    are ordered by the dimensions (numbers before text), whatever the engine.
+
+    Left as they are: rates (their cells are the population's), and measures whose cells are
+    filtered after summing (``having``), where a missing cell is unpublished, not zero.
+    """
+    if measure.having is not None or isinstance(measure.statistic, Rate) or not table.num_rows:
+        return table
+    rows = table.to_pylist()
+    fixed = measure.fixed
+    domains = {
+        d: sorted({r[d] for r in rows if r[d] != measure.total_label(d)}, key=str)
+        for d in measure.dimensions
+        if d not in fixed
     }
-    unsentenced = by_name.get("unsentenced_share", [])
-    out["unsentenced_share"] = {
-        str(r["year"]): round(float(r["value"]), 6) for r in unsentenced if r["sex"] == "total"
-    }
-    reoffending = by_name.get("proven_reoffending_rate", [])
-    dims = ("sex", "age_band", "index_offence_section", "previous_offences")
-    out["proven_reoffending_rate"] = {
-        str(r["cohort"]): round(float(r["value"]), 6)
-        for r in reoffending
-        if r["cohort_type"] == "annual" and all(r[d] == "total" for d in dims)
-    }
-    return out
+    anchors = sorted({tuple(r[d] for d in fixed) for r in rows}, key=str)
+    seen = {tuple(r[d] for d in measure.dimensions) for r in rows}
+    for combo in measure.grouping_sets:
+        free = [d for d in measure.dimensions if d in combo and d not in fixed]
+        for anchor, values in itertools.product(
+            anchors, itertools.product(*(domains[d] for d in free))
+        ):
+            cell = dict(zip(fixed, anchor, strict=True)) | dict(zip(free, values, strict=True))
+            key = tuple(cell.get(d, measure.total_label(d)) for d in measure.dimensions)
+            if key not in seen:
+                seen.add(key)
+                rows.append(_zero_row(measure, table.column_names, key))
+    rows.sort(key=lambda r: tuple(_order(r[d]) for d in measure.dimensions))
+    return pa.Table.from_pylist(rows, schema=table.schema)
+
+
+def _order(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))
+
+
+def _zero_row(measure: Measure, names: list[str], key: tuple[Any, ...]) -> dict[str, Any]:
+    """A cell no unit falls in: counts of zero; a share or median of nothing is undefined."""
+    row: dict[str, Any] = dict.fromkeys(names)
+    row.update(zip(measure.dimensions, key, strict=True))
+    for column in ("numerator", "denominator", *(e.name for e in measure.extras)):
+        if column in row:
+            row[column] = 0
+    if isinstance(measure.statistic, Count):
+        row["value"] = 0
+    return row

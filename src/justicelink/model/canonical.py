@@ -142,6 +142,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("area", "text"),
         ("offence_code_raw", "text"),
         ("iccs_code", "text"),
+        ("iccs_source", "text"),
         ("attempted", "boolean"),
         ("attempted_raw", "text"),
         *PROVENANCE,
@@ -164,6 +165,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("offence_date", "date"),
         ("offence_code_raw", "text"),
         ("iccs_code", "text"),
+        ("iccs_source", "text"),
         ("outcome", "text"),
         ("outcome_raw", "text"),
         ("legal_status", "text"),
@@ -256,6 +258,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("rows_read", "bigint"),
         ("rows_loaded", "bigint"),
         ("rows_quarantined", "bigint"),
+        ("mapping_sha256", "text"),
     ],
     "source_file": [
         ("source_file", "text"),

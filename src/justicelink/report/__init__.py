@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from justicelink.report.build import build_report
+from justicelink.report.build import render
 
-__all__ = ["build_report"]
+__all__ = ["render"]

@@ -2,7 +2,8 @@
 
 Drawn here rather than with a plotting library: the report must be one file that opens
 offline, with no script and no fonts to fetch, and these two chart shapes (lines over years,
-horizontal bars) need only a few dozen lines of geometry.
+horizontal bars) need only a few dozen lines of geometry. A hidden (suppressed) value is never
+drawn as zero: a line skips it and a bar says "suppressed".
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5")
+PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#6b6b6b")
+# Average width of a character of the 11-12 px labels, for laying text out without a font.
+_CHAR = 6.8
 
 
 def _nice_max(value: float) -> float:
     """A round number at or above ``value`` for the top of an axis."""
     if value <= 0:
         return 1.0
-    step = 10 ** (len(str(int(value))) - 1) if value >= 1 else 0.1
+    step = 1.0
+    while step > value:
+        step /= 10
     while step * 10 < value:
         step *= 10
     for factor in (1, 2, 2.5, 5, 10):
@@ -26,36 +31,57 @@ def _nice_max(value: float) -> float:
     return step * 10
 
 
-def _fmt(value: float, percent: bool) -> str:
+def fmt(value: float, percent: bool) -> str:
+    """A value as a chart shows it."""
     if percent:
         return f"{value * 100:.0f}%" if value * 100 >= 10 else f"{value * 100:.1f}%"
-    return f"{value:,.0f}" if value >= 100 else f"{value:.2g}" if value < 1 else f"{value:.1f}"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2g}"
+
+
+def _legend(names: Sequence[str], left: float, width: float, top: float) -> tuple[list[str], float]:
+    """Legend entries laid out in rows that fit ``width``; returns the SVG and its height."""
+    out, x, y = [], left, top
+    for n, name in enumerate(names):
+        room = 17 + len(name) * _CHAR + 18
+        if x > left and x + room > left + width:
+            x, y = left, y + 18
+        colour = PALETTE[n % len(PALETTE)]
+        out.append(
+            f'<rect x="{x:.1f}" y="{y - 9:.1f}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 17:.1f}" y="{y + 1:.1f}" class="legend">{escape(name)}</text>'
+        )
+        x += room
+    return out, y - top + 18
 
 
 def line_chart(
-    series: Mapping[str, Mapping[str, float]],
+    series: Mapping[str, Mapping[str, float | None]],
     *,
     title: str,
     percent: bool = False,
     width: int = 560,
-    height: int = 260,
-    legend_columns: int = 3,
+    height: int = 240,
 ) -> str:
     """Lines over periods (x: the union of the periods, in order).
 
     Args:
-        series: Series name -> period -> value.
+        series: Series name -> period -> value; None is a hidden value (a gap in the line).
         title: Read out by screen readers and shown as a tooltip.
         percent: Values are shares; label the axis in percent.
     """
     periods = sorted({p for values in series.values() for p in values})
-    if not periods:
-        return f'<p class="empty">No data for “{escape(title)}”.</p>'
-    cols = legend_columns
-    left, right, top, bottom = 52, 16, 14, 46 + 18 * ((len(series) + cols - 1) // cols)
-    height += 18 * ((len(series) + cols - 1) // cols)
-    plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max((v for s in series.values() for v in s.values()), default=0))
+    shown = [v for s in series.values() for v in s.values() if v is not None]
+    if not periods or not shown:
+        return f'<p class="empty">No published data for “{escape(title)}”.</p>'
+    top_value = _nice_max(max(shown))
+    ticks = [top_value * k / 4 for k in range(5)]
+    left = 14 + _CHAR * max(len(fmt(t, percent)) for t in ticks)
+    right, top = 18, 14
+    legend, legend_h = _legend(list(series), left, width - left - right, 0)
+    plot_w, plot_h = width - left - right, height - top - 30
+    total_h = height + legend_h + 8
     step = plot_w / max(len(periods) - 1, 1)
 
     def x(i: int) -> float:
@@ -65,78 +91,88 @@ def line_chart(
         return top + plot_h - v / top_value * plot_h
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_h:.0f}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
     ]
-    for k in range(5):
-        value = top_value * k / 4
+    for tick in ticks:
         out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-            f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(value) + 4:.1f}" '
-            f'text-anchor="end" class="axis">{_fmt(value, percent)}</text>'
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#e3e3e3"/><text x="{left - 6:.1f}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end" class="axis">{fmt(tick, percent)}</text>'
         )
-    every = max(1, len(periods) // 8)
+    label = max(len(p) for p in periods) * _CHAR + 8
+    every = max(1, int(len(periods) * label // plot_w) + 1)
     for i, period in enumerate(periods):
-        last = i == len(periods) - 1 and (len(periods) - 1) % every > every // 2
-        if i % every == 0 or last:
+        if i % every == 0:
             out.append(
-                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 17}" text-anchor="middle" '
                 f'class="axis">{escape(period)}</text>'
             )
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
-        points = [(x(i), y(values[p]), p, values[p]) for i, p in enumerate(periods) if p in values]
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
-        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2"/>')
-        for px, py, period, value in points:
+        run: list[str] = []
+        for i, p in enumerate([*periods, None]):
+            value: float | None = values.get(p) if p is not None else None
+            if value is None:
+                if len(run) > 1:
+                    out.append(
+                        f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                        'stroke-width="2.2"/>'
+                    )
+                run = []
+                continue
+            run.append(f"{x(i):.1f},{y(value):.1f}")
             out.append(
-                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.2" fill="{colour}"><title>'
-                f"{escape(name)}, {escape(period)}: {_fmt(value, percent)}</title></circle>"
+                f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3.2" fill="{colour}"><title>'
+                f"{escape(name)}, {escape(str(p))}: {fmt(value, percent)}</title></circle>"
             )
-        lx = left + (n % cols) * (plot_w / cols)
-        ly = top + plot_h + 34 + 18 * (n // cols)
-        room = int(plot_w / cols / 6.5)  # characters that fit in a legend column
-        shown = name if len(name) <= room else name[: room - 1] + "…"
-        out.append(
-            f'<rect x="{lx:.1f}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{lx + 17:.1f}" y="{ly + 1}" class="legend">{escape(shown)}'
-            f"<title>{escape(name)}</title></text>"
-        )
-    out.append("</svg>")
+    out.append(f'<g transform="translate(0 {height + 4})">')
+    out += legend
+    out.append("</g></svg>")
     return "\n".join(out)
 
 
 def bar_chart(
-    bars: Sequence[tuple[str, float]],
+    bars: Sequence[tuple[str, float | None]],
     *,
     title: str,
     percent: bool = False,
     width: int = 560,
 ) -> str:
-    """Horizontal bars, one per label, in the order given."""
+    """Horizontal bars, one per label, in the order given; None is a hidden value."""
+    values = [v for _, v in bars if v is not None]
     if not bars:
-        return f'<p class="empty">No data for “{escape(title)}”.</p>'
-    label_w, bar_h, gap = 210, 18, 7
+        return f'<p class="empty">No published data for “{escape(title)}”.</p>'
+    label_w = min(260.0, 12 + _CHAR * max(len(label) for label, _ in bars))
+    bar_h, gap = 18, 7
     height = len(bars) * (bar_h + gap) + 10
-    top_value = _nice_max(max(v for _, v in bars))
-    scale = (width - label_w - 70) / top_value
+    top_value = _nice_max(max(values, default=1.0))
+    scale = (width - label_w - 80) / top_value
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
     ]
+    room = int((label_w - 12) / _CHAR)
     for i, (label, value) in enumerate(bars):
         yy = 5 + i * (bar_h + gap)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= room else label[: room - 1] + "…"
         out.append(
-            f'<text x="{label_w - 8}" y="{yy + 13}" text-anchor="end" class="axis">'
+            f'<text x="{label_w - 8:.1f}" y="{yy + 13}" text-anchor="end" class="axis">'
             f"{escape(short)}<title>{escape(label)}</title></text>"
-            f'<rect x="{label_w}" y="{yy}" width="{max(value * scale, 1):.1f}" '
+        )
+        if value is None:
+            out.append(
+                f'<text x="{label_w + 4:.1f}" y="{yy + 13}" class="hidden">suppressed</text>'
+            )
+            continue
+        out.append(
+            f'<rect x="{label_w:.1f}" y="{yy}" width="{max(value * scale, 1):.1f}" '
             f'height="{bar_h}" fill="{PALETTE[0]}"><title>{escape(label)}: '
-            f"{_fmt(value, percent)}</title></rect>"
+            f"{fmt(value, percent)}</title></rect>"
             f'<text x="{label_w + value * scale + 6:.1f}" y="{yy + 13}" class="value">'
-            f"{_fmt(value, percent)}</text>"
+            f"{fmt(value, percent)}</text>"
         )
     out.append("</svg>")
     return "\n".join(out)

@@ -43,26 +43,90 @@ def unsentenced_share(
     legal_status: Sequence[str],
     years: Sequence[int],
 ) -> dict[str, float]:
-    """Share of the persons held on 31 December who were not sentenced (on remand)."""
-    spells: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
+    """Share of the persons held at the end of 31 December who were serving no sentence.
+
+    A person is held while a reception of some legal status is not yet matched by a
+    discharge of that status; unsentenced when held on remand and serving no sentence.
+    """
+    moves: dict[str, list[tuple[dt.date, str, int]]] = defaultdict(list)
     for who, kind, day, status in zip(person, event_type, event_date, legal_status, strict=True):
         if kind in ("custody_start", "custody_end"):
-            # On one day a release comes before a new reception (remand ends, sentence starts).
-            spells[who].append((day, 1 if kind == "custody_start" else 0, status))
+            moves[who].append((day, status, 1 if kind == "custody_start" else -1))
     out: dict[str, float] = {}
     for year in years:
         census = dt.date(year, 12, 31)
         held = unsentenced = 0
-        for events in spells.values():
-            before = [e for e in events if e[0] <= census]
-            if not before:
-                continue
-            day, starts, status = max(before)
-            if starts:
+        for events in moves.values():
+            balance: dict[str, int] = defaultdict(int)
+            for day, status, step in events:
+                if day <= census:
+                    balance[status] += step
+            if balance["sentenced"] > 0:
                 held += 1
-                unsentenced += status == "remand"
+            elif balance["remand"] > 0:
+                held += 1
+                unsentenced += 1
         out[str(year)] = round(unsentenced / held, 6) if held else 0.0
     return out
+
+
+# The index event of a person in a cohort: (index date, date the index offence was proven).
+_Index = tuple[dt.date, dt.date]
+
+
+def _index_events(
+    person: Sequence[str],
+    event_type: Sequence[str],
+    event_date: Sequence[dt.date],
+    offence_date: Sequence[dt.date | None],
+    code: Sequence[str],
+    outcome: Sequence[str],
+    legal_status: Sequence[str],
+) -> tuple[dict[str, list[_Index]], dict[str, list[tuple[dt.date, dt.date]]]]:
+    """Index events and proven offences (committed, proven) of every person.
+
+    MoJ: a caution (index date: the caution), a conviction with a non-custodial sentence
+    (index date: the conviction) or a release from custody (index date: the release).
+    """
+    convicted: dict[tuple[str, dt.date | None, str], dt.date] = {}
+    rows = list(
+        zip(person, event_type, event_date, offence_date, code, outcome, legal_status, strict=True)
+    )
+    for who, kind, day, committed, offence, result, _ in rows:
+        if kind == "court_disposal" and result == "convicted":
+            key = (who, committed, offence)
+            convicted[key] = min(day, convicted.get(key, day))
+    index: dict[str, list[_Index]] = defaultdict(list)
+    proven: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for who, kind, day, committed, offence, result, status in rows:
+        verdict = convicted.get((who, committed, offence))
+        if kind == "caution":
+            index[who].append((day, day))
+        elif kind == "sentence" and result in NON_CUSTODIAL:
+            when = verdict or day
+            index[who].append((when, when))
+        elif kind == "custody_end" and status == "sentenced":
+            index[who].append((day, verdict or day))
+        if committed is not None and (
+            kind == "caution" or (kind == "court_disposal" and result == "convicted")
+        ):
+            proven[who].append((committed, day))
+    return index, proven
+
+
+def _cohort_rate(
+    members: list[tuple[str, _Index]],
+    proven: dict[str, list[tuple[dt.date, dt.date]]],
+) -> tuple[int, int]:
+    """(cohort size, reoffenders) of a cohort's members and their index events."""
+    reoffenders = 0
+    for who, (start, _) in members:
+        reoffenders += any(
+            0 < (committed - start).days <= FOLLOW_UP_DAYS
+            and (proved - start).days <= FOLLOW_UP_DAYS + WAITING_DAYS
+            for committed, proved in proven[who]
+        )
+    return len(members), reoffenders
 
 
 def proven_reoffending(
@@ -70,42 +134,62 @@ def proven_reoffending(
     event_type: Sequence[str],
     event_date: Sequence[dt.date],
     offence_date: Sequence[dt.date | None],
+    code: Sequence[str],
     outcome: Sequence[str],
     legal_status: Sequence[str],
+    born: dict[str, dt.date],
     window_end: dt.date,
-) -> dict[str, float]:
-    """Proven reoffending rate of each annual cohort whose follow-up ends in the window."""
-    index: dict[str, list[dt.date]] = defaultdict(list)
-    proven: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    rows = zip(person, event_type, event_date, offence_date, outcome, legal_status, strict=True)
-    for who, kind, day, committed, result, status in rows:
-        released = kind == "custody_end" and status == "sentenced"
-        community = kind == "sentence" and result in NON_CUSTODIAL
-        if released or community or kind == "caution":
-            index[who].append(day)
-        if committed is not None and (
-            kind == "caution" or (kind == "court_disposal" and result == "convicted")
-        ):
-            proven[who].append((committed, day))
-    years = sorted({d.year for days in index.values() for d in days})
-    out: dict[str, float] = {}
+) -> dict[str, dict[str, float]]:
+    """Proven reoffending rates of the cohorts whose follow-up ends in the window.
+
+    Returns:
+        ``annual`` (four 3-month cohorts pooled), ``adult`` and ``juvenile`` (the same, by
+        age at the index date), ``quarter`` (each 3-month cohort, ``2020-Q1``) and
+        ``calendar_year`` (one cohort per year, each person once): cohort -> rate.
+    """
+    index, proven = _index_events(
+        person, event_type, event_date, offence_date, code, outcome, legal_status
+    )
+    wait = dt.timedelta(days=FOLLOW_UP_DAYS + WAITING_DAYS)
+
+    def first_in(start: dt.date, end: dt.date) -> list[tuple[str, _Index]]:
+        members = []
+        for who, events in index.items():
+            inside = sorted(e for e in events if start <= e[0] <= end)
+            if inside:
+                members.append((who, inside[0]))
+        return members
+
+    def age(who: str, day: dt.date) -> int:
+        b = born[who]
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    out: dict[str, dict[str, float]] = {
+        k: {} for k in ("annual", "adult", "juvenile", "quarter", "calendar_year")
+    }
+    years = sorted({d.year for events in index.values() for d, _ in events})
     for year in years:
-        last_day = dt.date(year, 12, 31)
-        if (last_day + dt.timedelta(days=FOLLOW_UP_DAYS + WAITING_DAYS)) > window_end:
+        if dt.date(year, 12, 31) + wait > window_end:
             continue
-        cohort = reoffenders = 0
-        for who, days in index.items():
-            in_year = [d for d in days if d.year == year]
-            if not in_year:
-                continue
-            start = min(in_year)
-            cohort += 1
-            reoffenders += any(
-                0 < (committed - start).days <= FOLLOW_UP_DAYS
-                and (proved - start).days <= FOLLOW_UP_DAYS + WAITING_DAYS
-                for committed, proved in proven[who]
+        pooled: list[tuple[str, _Index]] = []
+        for q, month in enumerate((1, 4, 7, 10)):
+            start = dt.date(year, month, 1)
+            end = (
+                dt.date(year, month + 3, 1) - dt.timedelta(days=1)
+                if q < 3
+                else dt.date(year, 12, 31)
             )
-        out[str(year)] = round(reoffenders / cohort, 6) if cohort else 0.0
+            members = first_in(start, end)
+            size, hits = _cohort_rate(members, proven)
+            out["quarter"][f"{year}-Q{q + 1}"] = round(hits / size, 6) if size else 0.0
+            pooled += members
+        adults = [m for m in pooled if age(m[0], m[1][0]) >= 18]
+        juveniles = [m for m in pooled if age(m[0], m[1][0]) < 18]
+        for name, members in (("annual", pooled), ("adult", adults), ("juvenile", juveniles)):
+            size, hits = _cohort_rate(members, proven)
+            out[name][str(year)] = round(hits / size, 6) if size else 0.0
+        size, hits = _cohort_rate(first_in(dt.date(year, 1, 1), dt.date(year, 12, 31)), proven)
+        out["calendar_year"][str(year)] = round(hits / size, 6) if size else 0.0
     return out
 
 

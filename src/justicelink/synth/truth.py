@@ -182,19 +182,21 @@ def _write_true_measures(
     ):
         per_year[int(year)] += int(people)
     window_end = calendar.to_date(w.end)
+    iccs = [str(x) for x in _ICCS[ev["code"][keep]].tolist()]
+    codes_ = [str(x) for x in _CODE[ev["code"][keep]].tolist()]
+    born = {who: calendar.to_date(int(w.persons.dob[int(who)])) for who in sorted(set(persons))}
+    reoffending = true_measures.proven_reoffending(
+        persons, kinds, dates, offence_dates, codes_, outcomes, statuses, born, window_end
+    )
     headline = {
-        "homicide_rate_per_100k": true_measures.homicide_rate(
-            kinds, dates, [str(x) for x in _ICCS[ev["code"][keep]].tolist()], dict(per_year)
-        ),
+        "homicide_rate_per_100k": true_measures.homicide_rate(kinds, dates, iccs, dict(per_year)),
         "unsentenced_share": true_measures.unsentenced_share(
             persons, kinds, dates, statuses, sorted(per_year)
         ),
-        "proven_reoffending_rate": true_measures.proven_reoffending(
-            persons, kinds, dates, offence_dates, outcomes, statuses, window_end
-        ),
+        "proven_reoffending_rate": reoffending["annual"],
+        "proven_reoffending_rate_adult": reoffending["adult"],
+        "proven_reoffending_rate_juvenile": reoffending["juvenile"],
     }
-    iccs = [str(x) for x in _ICCS[ev["code"][keep]].tolist()]
-    codes_ = [str(x) for x in _CODE[ev["code"][keep]].tolist()]
     recorded = w.flow.recorded[(w.flow.recorded >= w.start) & (w.flow.recorded <= w.end)]
     aid, charge_to_disposal = true_measures.court_cases(
         persons, kinds, dates, offence_dates, codes_
@@ -211,6 +213,8 @@ def _write_true_measures(
         "pretrial_detention_days": true_measures.pretrial_detention(
             persons, kinds, dates, statuses
         ),
+        "proven_reoffending_rate_quarter": reoffending["quarter"],
+        "proven_reoffending_rate_calendar_year": reoffending["calendar_year"],
     }
     path.write_text(
         json.dumps({"headline": headline, "measures": measures}, indent=2) + "\n",

@@ -111,7 +111,7 @@ def _summary(evidence: Evidence, name: str) -> MeasureSummary:
         name=m.name,
         title=m.title,
         unit=m.unit,
-        disaggregations=list(m.disaggregations),
+        disaggregations=list(m.dimensions),
         sdg_series=m.sdg_series,
         definition=m.definition(),
     )

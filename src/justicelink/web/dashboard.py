@@ -39,11 +39,11 @@ class View:
 
 
 def _time_column(measure: Measure) -> str:
-    return "cohort" if "cohort" in measure.disaggregations else "year"
+    return "cohort" if "cohort" in measure.dimensions else "year"
 
 
 def _column_for(measure: Measure, name: str) -> str | None:
-    return next((c for c in FILTER_COLUMNS[name] if c in measure.disaggregations), None)
+    return next((c for c in FILTER_COLUMNS[name] if c in measure.dimensions), None)
 
 
 def options(measure: Measure, rows: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -67,16 +67,17 @@ def view(
     """Filter, chart and tabulate a measure's (already suppressed) rows."""
     time = _time_column(measure)
     offered = options(measure, rows)
-    if "cohort_type" in measure.disaggregations:
-        rows = [r for r in rows if r["cohort_type"] == filters.get("cohort_type", "annual")]
+    if "quarter" in measure.dimensions:
+        wanted = filters.get("quarter", measure.total_label("quarter"))
+        rows = [r for r in rows if r["quarter"] == wanted]
     for name, value in filters.items():
         column = _column_for(measure, name) if name in FILTER_COLUMNS else None
         if column and value:
             rows = [r for r in rows if str(r[column]) == value]
     series_column = None
     summed: list[str] = []
-    for column in measure.disaggregations:
-        if column in (time, "cohort_type"):
+    for column in measure.dimensions:
+        if column in (time, "quarter"):
             continue
         chosen = any(
             filters.get(name) and column == _column_for(measure, name) for name in FILTER_COLUMNS
@@ -114,7 +115,7 @@ def view(
         chart = line_chart(
             {k: dict(series[k]) for k in biggest}, title=title, percent=percent, width=720
         )
-    columns = [c for c in rows[0] if c != "cohort_type"] if rows else []
+    columns = [c for c in rows[0] if c != "quarter"] if rows else []
     return View(
         chart,
         columns,

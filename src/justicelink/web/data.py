@@ -18,13 +18,14 @@ from typing import Any
 import sqlglot
 import sqlglot.expressions as exp
 
+from justicelink.disclosure import DEFAULT_THRESHOLD, protect
 from justicelink.errors import SourceFileNotFoundError
 from justicelink.linkage.review import record_decisions, uncertain_pairs
 from justicelink.measures.catalogue import MEASURES
 from justicelink.measures.definition import Measure
-from justicelink.measures.engine import compute, headline
-from justicelink.measures.publish import DEFAULT_THRESHOLD, suppress
-from justicelink.report.build import Quality, data_quality
+from justicelink.measures.engine import compute
+from justicelink.publication import headline
+from justicelink.report.quality import Quality, data_quality
 from justicelink.warehouse.port import Warehouse, open_warehouse
 
 PAIR_COLUMNS = (
@@ -134,7 +135,7 @@ class Evidence:
         self._lock = threading.Lock()
         self._run_id: str | None = None
         self._rows: dict[str, list[dict[str, Any]]] = {}
-        self._headline: dict[str, dict[str, float]] = {}
+        self._headline: dict[str, dict[str, float | None]] = {}
         self._sections: dict[str, str] = {}
 
     def close(self) -> None:
@@ -151,10 +152,9 @@ class Evidence:
         if run == self._run_id and self._rows:
             return
         results = compute(self._warehouse) if run else []
-        self._rows = {
-            r.measure.name: [_plain(row) for row in suppress(r, self.threshold)] for r in results
-        }
-        self._headline = headline(results)
+        protected = protect(results, threshold=self.threshold)
+        self._rows = {t.measure.name: [_plain(row) for row in t.rows] for t in protected.tables}
+        self._headline = headline(protected.tables).figures
         self._sections = {
             str(code): str(label)
             for code, label in self._warehouse.fetch(
@@ -179,7 +179,7 @@ class Evidence:
             self._refresh()
             return list(self._rows.get(name, []))
 
-    def headline(self) -> dict[str, dict[str, float]]:
+    def headline(self) -> dict[str, dict[str, float | None]]:
         with self._lock:
             self._refresh()
             return self._headline

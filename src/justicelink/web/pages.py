@@ -47,7 +47,7 @@ def dashboard(
     age: Annotated[str, Query(max_length=20)] = "",
     section: Annotated[str, Query(max_length=20)] = "",
     area: Annotated[str, Query(max_length=100)] = "",
-    cohort_type: Literal["annual", "quarter"] = "annual",
+    quarter: Literal["annual", "Q1", "Q2", "Q3", "Q4", "year"] = "annual",
 ) -> Response:
     evidence = evidence_of(request)
     chosen = evidence.measure(measure) or evidence.measures[0]
@@ -56,7 +56,7 @@ def dashboard(
     shown = view(
         chosen,
         evidence.rows(chosen.name),
-        {**filters, "cohort_type": cohort_type},
+        {**filters, "quarter": quarter},
         labels=evidence.sections(),
     )
     return render(
@@ -69,7 +69,7 @@ def dashboard(
             "view": shown,
             "filters": filters,
             "filter_names": [f for f in FILTER_COLUMNS if f in shown.options],
-            "cohort_type": cohort_type,
+            "quarter": quarter,
             "headline": evidence.headline(),
             "sections": evidence.sections(),
             "threshold": evidence.threshold,
