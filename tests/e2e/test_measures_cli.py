@@ -86,9 +86,9 @@ def _small_counts(unit: str, row: dict[str, str]) -> list[int]:
     """The published person counts of a row that fall below five, by the measure's unit."""
     if unit == "share":  # "0 of n" and "n of n" disclose too: both sides must be large
         num, den = int(row["numerator"]), int(row["denominator"])
-        return [n for n in (num, den, den - num) if n < 5]
-    if unit == "days":
-        return [n for n in [int(row["denominator"])] if n < 5]
+        return [n for n in (num, den, den - num) if n < 5] if den else []  # 0 of 0: no one
+    if unit == "days":  # cases behind a median; 0 cases: no median, no one
+        return [n for n in [int(row["denominator"])] if 0 < n < 5]
     count = int(row["numerator"]) if unit.startswith("rate") else int(row["value"])
     return [count] if 0 < count < 5 else []
 

@@ -280,7 +280,7 @@ def test_a_warehouse_not_linked_yet_is_served_without_errors(tmp_path: Path) -> 
     web = make_app(tmp_path, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
     with TestClient(web.app) as client:
         sign_in(client, web, "rev")
-        assert "No data" in client.get("/dashboard").text
+        assert "No published data" in client.get("/dashboard").text
         assert "run `justicelink link` first" in client.get("/review").text
         assert client.get("/api/review").status_code == 409
         assert client.get("/quality").status_code == 200

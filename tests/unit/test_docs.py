@@ -67,3 +67,44 @@ def test_the_linkage_guide_lists_every_blocking_rule() -> None:
     table = guide.split("| rule | pairs at 1e6 records |", 1)[1].split("| **all** |", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == len(blocking_rules())
+
+
+def _readme_commands() -> list[list[str]]:
+    """Every `justicelink` command line of README.md's code blocks (continued lines joined)."""
+    import shlex
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```")[1::2]
+    commands = []
+    for block in blocks:
+        text = "\n".join(line.split("  #")[0] for line in block.splitlines())
+        lines: list[str] = []
+        for line in text.splitlines():
+            if line.startswith((" ", "\t")) and lines:
+                lines[-1] += " " + line.strip()
+            elif line.strip():
+                lines.append(line.strip())
+        for line in lines:
+            words = shlex.split(line)
+            if words and words[0].endswith("bin/justicelink"):
+                commands.append(words[1:])
+    return commands
+
+
+def test_every_readme_command_names_real_commands_and_options() -> None:
+    import typer.main
+
+    from justicelink.cli import app
+
+    root = typer.main.get_command(app)
+    commands = _readme_commands()
+    assert len(commands) >= 10
+    for words in commands:
+        command = root
+        rest = list(words)
+        while rest and rest[0] in getattr(command, "commands", {}):
+            command = command.commands[rest.pop(0)]  # type: ignore[attr-defined]
+        known = {opt for p in command.params for opt in (*p.opts, *p.secondary_opts)} | {"--help"}
+        for word in rest:
+            if word.startswith("--"):
+                assert word.split("=")[0] in known, (words, word)

@@ -163,12 +163,14 @@ def _scored_pairs(warehouse: Warehouse) -> tuple[pa.Table, pa.Table]:
         exp.select("record_id").from_("record_person").order_by("record_id")
     )
     pairs = warehouse.fetch_arrow(
-        exp.select("record_id_l", "record_id_r", "match_probability").from_("link_pair")
+        exp.select("record_id_l", "record_id_r", "match_probability")
+        .from_("link_pair")
+        .order_by("record_id_l", "record_id_r")
     )
     decided = warehouse.fetch(
         exp.select("record_id_l", "record_id_r", "decision")
         .from_("link_decision")
-        .order_by("decided_at")
+        .order_by("decided_at", "record_id_l", "record_id_r")
     )
     latest = {(min(a, b), max(a, b)): d for a, b, d in decided}
     left = pairs.column("record_id_l").to_pylist()

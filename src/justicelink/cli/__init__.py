@@ -13,6 +13,7 @@ from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import measures as measures_cmd
+from justicelink.cli import query as query_cmd
 from justicelink.cli import report as report_cmd
 from justicelink.cli import synth as synth_cmd
 from justicelink.cli import web as web_cmd
@@ -45,6 +46,7 @@ app.command("ingest")(ingest_cmd.ingest)
 app.add_typer(link_cmd.app, name="link")
 app.command("measures")(measures_cmd.measures)
 app.command("report")(report_cmd.report)
+app.command("query")(query_cmd.query)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)

@@ -63,6 +63,8 @@ def ingest(
 
 
 def _print_report(report: IngestReport) -> None:
+    if report.created:
+        out.print(f"Created a new warehouse at [bold]{report.warehouse}[/].")
     table = Table(title=f"Loaded into {report.warehouse}", title_justify="left")
     table.add_column("file", no_wrap=True)
     table.add_column("table", no_wrap=True)

@@ -80,6 +80,7 @@ class IngestReport:
     unmapped_by_table: dict[str, dict[str, int]] = field(default_factory=dict)
     recovered_codes: dict[str, int] = field(default_factory=dict)
     ref_area: str | None = None
+    created: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -91,6 +92,7 @@ class IngestReport:
         return {
             "run_id": self.run_id,
             "warehouse": self.warehouse,
+            "created": self.created,
             "files": [asdict(f) for f in self.files],
             "unmapped_offence_codes": self.unmapped_offence_codes,
             "unmapped_offence_codes_by_table": self.unmapped_by_table,
@@ -165,6 +167,7 @@ def ingest(
         unmapped_by_table=unmapped,
         recovered_codes=recovered,
         ref_area=mapping.spec.ref_area,
+        created=created,
         seconds=time.perf_counter() - started,
         quarantine_reasons=reasons,
     )

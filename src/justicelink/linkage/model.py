@@ -327,8 +327,13 @@ class LinkageEngine:
         return BlockingRecall(pairs=counts[0], true_pairs=int(counts[1]), kept=counts[2])
 
     def model_json(self) -> dict[str, Any]:
-        """The trained model as Splink settings JSON."""
+        """The trained model as Splink settings JSON.
+
+        Without Splink's ``linker_uid``, a random name of the linker object: the same records
+        give the same model, byte for byte (the run manifest hashes it).
+        """
         result: dict[str, Any] = self.linker.misc.save_model_to_json()
+        result.pop("linker_uid", None)
         return result
 
     def close(self) -> None:
