@@ -83,7 +83,7 @@ class SignInGuard(Base):
 
 
 class RateEvent(Base):
-    """Something a user was served that is limited per hour (pairs of the review queue)."""
+    """Something a user was first served at a time (a pair of the review queue), for limits."""
 
     __tablename__ = "rate_event"
     __table_args__ = (Index("ix_rate_event_user_kind_at", "user_name", "kind", "at"),)
@@ -91,8 +91,8 @@ class RateEvent(Base):
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(400))
     at: Mapped[dt.datetime] = mapped_column(DateTime)
-    amount: Mapped[int] = mapped_column(Integer)
 
 
 class LoginAttempt(Base):

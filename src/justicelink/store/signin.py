@@ -21,15 +21,14 @@ import pyotp
 import segno
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from justicelink.errors import AuthError
 from justicelink.store.audit import utc_now
 from justicelink.store.db import Store
-from justicelink.store.schema import LoginAttempt, SignInGuard, TotpUse, User
+from justicelink.store.guard import hold
+from justicelink.store.schema import LoginAttempt, TotpUse, User
 from justicelink.store.users import Account, account_of, hasher
 
 LOCKOUT_FAILURES = 5
@@ -59,18 +58,6 @@ def _failures(session: Session, name: str) -> int:
     )
 
 
-def _hold(session: Session, name: str) -> None:
-    """Take the name's guard row for the rest of the transaction.
-
-    The insert is the transaction's first statement: on SQLite it takes the database's
-    write lock (waiting up to the busy timeout), on PostgreSQL it creates or waits for the
-    row, which ``FOR UPDATE`` then locks.
-    """
-    insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(SignInGuard).values(user_name=name).on_conflict_do_nothing())
-    session.execute(select(SignInGuard).where(SignInGuard.user_name == name).with_for_update())
-
-
 def _reserve(store: Store, name: str) -> int:
     """Count a failure for ``name`` before checking anything; returns its attempt id.
 
@@ -78,7 +65,7 @@ def _reserve(store: Store, name: str) -> int:
         AuthError: five failures are counted already (the account is locked).
     """
     with store.session() as session:
-        _hold(session, name)
+        hold(session, name)
         if _failures(session, name) >= LOCKOUT_FAILURES:
             raise AuthError(LOCKED)
         attempt = LoginAttempt(user_name=name, at=utc_now(), succeeded=False)

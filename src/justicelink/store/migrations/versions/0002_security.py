@@ -56,8 +56,8 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("user_name", sa.String(100), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
+        sa.Column("subject", sa.String(400), nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
-        sa.Column("amount", sa.Integer, nullable=False),
     )
     op.create_index("ix_rate_event_user_kind_at", "rate_event", ["user_name", "kind", "at"])
     # HMAC of (seq, entry_hash, purged_through) under the audit key, which the database
