@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
-
 import time
+from pathlib import Path
 
 import duckdb
 import pyotp
