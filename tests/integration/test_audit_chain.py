@@ -361,3 +361,17 @@ def test_audit_checkpoint_command_exports_and_verify_checks_it(
         0,
         "audit log intact: 4 entries verified against 1 checkpoints",
     )
+
+
+def test_an_operator_resets_a_lost_witness_in_the_open(store: Store, tmp_path: Path) -> None:
+    audit = _log(store, tmp_path, entries=3)
+    audit.witness_path.unlink()
+    assert not audit.verify().ok
+    result = audit.reset_witness(Actor("ops (command line)", "operator"), reason="ticket 812")
+    assert (result.ok, result.entries) == (True, 4)
+    reset = audit.entries(limit=1)[0]
+    assert (reset.action, reset.object, reset.purpose) == (
+        "alteration",
+        "audit witness",
+        "ticket 812",
+    )

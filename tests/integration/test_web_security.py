@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _web import USERS, WebApp, csrf_of, make_app, sign_in
+from _web import USERS, WebApp, code_for, csrf_of, make_app, sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -354,3 +356,35 @@ def test_account_commands_are_audited_and_agencies_checked(
     assert all(e.user_name.endswith("(command line)") for e in entries)
     assert AuditLog(store, key_path=Path(key)).verify().ok
     store.close()
+
+
+def test_one_code_sent_from_six_sessions_at_once_signs_in_once(fresh: WebApp) -> None:
+    with TestClient(fresh.app) as first:
+        sign_in(first, fresh, "ana")  # enrols, spending a step
+    clients = [TestClient(fresh.app) for _ in range(6)]
+    forms = []
+    for client in clients:
+        page = client.get("/login")
+        client.post(
+            "/login",
+            data={"user_name": "ana", "password": fresh.passwords["ana"],
+                  "csrf_token": csrf_of(page.text)},
+        )  # fmt: skip
+        forms.append(csrf_of(client.get("/login/code").text))
+    code = code_for(fresh, "ana")
+    barrier = threading.Barrier(len(clients))
+
+    def send(i: int) -> str:
+        barrier.wait()
+        answer = clients[i].post(
+            "/login/code", data={"code": code, "csrf_token": forms[i]}, follow_redirects=False
+        )
+        return str(answer.headers["location"])
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        places = list(pool.map(send, range(len(clients))))
+    for client in clients:
+        client.close()
+    assert places.count("/dashboard") == 1, places
+    logins = [e for e in fresh.audit.entries(limit=20) if e.action == "login"]
+    assert sum(e.outcome == "success" for e in logins) == 2  # the enrolment, and one of six

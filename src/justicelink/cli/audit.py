@@ -110,6 +110,44 @@ def audit_checkpoint(
         out.print(f"checkpoint of entry {checkpoint['seq']:,} appended to {export}", soft_wrap=True)
 
 
+@app.command("reset-witness")
+def audit_reset_witness(
+    reason: Annotated[
+        str, typer.Option(help="Why: what was found about the missing or altered witness.")
+    ],
+    db: DB = DEFAULT_URL,
+    audit_key: AUDIT_KEY = None,
+    as_json: AS_JSON = False,
+) -> None:
+    """Write a new witness after investigating why the old one was missing or altered.
+
+    The reset is itself an audit entry (with the reason), then the chain is verified.
+
+    Example:
+
+        justicelink audit reset-witness --reason "restored the key volume from tape, ticket 812"
+    """
+    with user_errors():
+        from justicelink.cli._store import operator
+        from justicelink.errors import StoreError
+        from justicelink.policy.inputs import printable
+        from justicelink.store.audit import AuditLog
+        from justicelink.store.db import Store
+
+        if len(reason.strip()) < 10 or not printable(reason):
+            raise StoreError("give the reason in at least 10 printable characters")
+        log = AuditLog(Store(db), key_path=audit_key, create_key=False)
+        result = log.reset_witness(operator(), reason=reason.strip())
+    if as_json:
+        print_json(result.__dict__)
+    elif result.ok:
+        out.print(f"witness reset; audit log intact: {result.entries:,} entries verified")
+    else:
+        err.print(f"witness reset, but the audit log is broken: {result.reason}", soft_wrap=True)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 @app.command("purge")
 def audit_purge(
     keep_days: Annotated[

@@ -226,6 +226,26 @@ class AuditLog:
             head = session.execute(select(AuditHead).where(AuditHead.head_id == 1)).scalar_one()
             return head.seq, head.entry_hash, head.purged_through
 
+    def reset_witness(self, actor: Actor, *, reason: str) -> Verification:
+        """Make a new witness at a new entry that records the reset and its reason.
+
+        For an operator who has looked into a missing or altered witness (or one written
+        by an older version): the reset is itself in the chain, so it cannot pass unseen.
+        Returns the verification that follows.
+        """
+        with self.store.session() as session:
+            entry = self._append(
+                session,
+                actor,
+                "alteration",
+                "success",
+                "audit witness",
+                reason,
+                {"witness": str(self.witness_path)},
+            )
+        self.key.replace_witness(entry.seq, entry.entry_hash)
+        return self.verify()
+
     def export_checkpoint(self, path: Path | None) -> dict[str, Any]:
         """Sign the current head and append it to ``path`` (JSON lines; None: only return it).
 
