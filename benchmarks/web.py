@@ -15,6 +15,7 @@ floor measured in the same run, /healthz (the framework with no work behind it).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import socket
@@ -38,36 +39,36 @@ PASSWORD = "benchmark passphrase, synthetic"
 PURPOSE = "load test of the person timeline"
 
 
-def _cli(*args: str, stdin: str | None = None) -> None:
-    subprocess.run(
+def _cli(*args: str, stdin: str | None = None) -> str:
+    return subprocess.run(
         [sys.executable, "-m", "justicelink", *args],
         input=stdin,
         text=True,
         check=True,
         capture_output=True,
-    )
+    ).stdout
 
 
-def _sign_in(base: str, name: str) -> httpx.Client:
+def _sign_in(base: str, link: str) -> httpx.Client:
+    """Enrol by the one-time link (password, key off the page, code, own password)."""
     client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
     csrf = r'name="csrf_token" value="([^"]+)"'
-    page = client.get("/login")
-    client.post(
-        "/login",
-        data={
-            "user_name": name,
-            "password": PASSWORD,
-            "csrf_token": re.findall(csrf, page.text)[0],
-        },
-    )
+    page = client.get(link)
+    client.post(link, data={"password": PASSWORD, "csrf_token": re.findall(csrf, page.text)[0]})
     page = client.get("/login/code")
     secret = re.findall(r'id="totp-secret">([A-Z2-7]+)<', page.text)[0]
-    done = client.post(
+    page = client.post(
         "/login/code",
         data={"code": pyotp.TOTP(secret).now(), "csrf_token": re.findall(csrf, page.text)[0]},
     )
-    if "/login" in str(done.url):
-        raise SystemExit(f"could not sign in as {name}")
+    own = PASSWORD + " of my own"
+    done = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": own, "repeat": own,
+              "csrf_token": re.findall(csrf, page.text)[0]},
+    )  # fmt: skip
+    if "/login" in str(done.url) or "/account/password" in str(done.url):
+        raise SystemExit(f"could not sign in by {link}")
     return client
 
 
@@ -131,10 +132,12 @@ def main() -> None:
         ]
         records = con.execute("select count(*) from person_record").fetchone()[0]
     db = f"sqlite:///{work / 'store.sqlite'}"
+    links = {}
     for name, role, agency in (("ana", "analyst", None), ("kim", "agency_officer", "police")):
-        extra = ["--agency", agency] if agency else []
-        _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin", *extra,
-             stdin=PASSWORD + "\n")  # fmt: skip
+        extra = ["--agency", agency, "--warehouse", str(warehouse)] if agency else []
+        added = _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin",
+                     "--json", *extra, stdin=PASSWORD + "\n")  # fmt: skip
+        links[name] = "/enrol/" + json.loads(added)["enrolment_link"].rsplit("/", 1)[1]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -151,8 +154,8 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        analysts = [_sign_in(base, "ana") for _ in range(1)]
-        officers = [_sign_in(base, "kim") for _ in range(1)]
+        analysts = [_sign_in(base, links["ana"])]
+        officers = [_sign_in(base, links["kim"])]
         # One session per role, shared by the concurrent clients (cookies copied).
         analyst_clients = [
             httpx.Client(base_url=base, cookies=analysts[0].cookies, timeout=60)

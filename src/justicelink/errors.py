@@ -13,7 +13,8 @@ refines, so callers may catch either::
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
-    └── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
+    ├── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
+    └── InputError (ValueError)          typed text breaks a rule (purpose, password, name)
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -63,3 +64,7 @@ class UserError(ValueError, JusticelinkError):
 
 class AuthError(PermissionError, JusticelinkError):
     """A sign-in failed: unknown user, wrong password or code, account locked or disabled."""
+
+
+class InputError(ValueError, JusticelinkError):
+    """Typed text breaks a rule: a purpose too short, a common password, a control character."""

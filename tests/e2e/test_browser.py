@@ -4,6 +4,7 @@ entry the review produced."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,7 +20,8 @@ import pytest
 
 BROWSER_ENV = "JUSTICELINK_TEST_BROWSER"  # make test sets it: the test must run, not skip
 CHROMIUM = os.environ.get(BROWSER_ENV) or shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # the admin's; each user then chooses their own
+OWN_PASSWORD = "a phrase of my own choosing, 2026"
 # As root on a machine with no network: no sandbox, and none of Chromium's background calls.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,19 +40,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _cli(*args: str, cwd: Path, stdin: str | None = None) -> None:
-    subprocess.run(
+def _cli(*args: str, cwd: Path, stdin: str | None = None) -> str:
+    return subprocess.run(
         [sys.executable, "-m", "justicelink", *args],
         cwd=cwd,
         input=stdin,
         text=True,
         check=True,
         capture_output=True,
-    )
+    ).stdout
 
 
 @pytest.fixture(scope="module")
-def server(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(
+    linked_country: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
     if not Path(CHROMIUM).is_file():
         if os.environ.get(BROWSER_ENV):
             pytest.fail(f"{BROWSER_ENV}={CHROMIUM} but there is no Chromium there")
@@ -58,10 +62,13 @@ def server(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     root = tmp_path_factory.mktemp("browser")
     shutil.copyfile(linked_country / "w.duckdb", root / "w.duckdb")
     db = f"sqlite:///{root / 'store.sqlite'}"
-    for name, role in (("ana", "analyst"), ("rev", "linkage_reviewer"), ("aud", "auditor")):
-        _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin",
-             cwd=root, stdin=PASSWORD + "\n")  # fmt: skip
     port = _free_port()
+    links = {}
+    for name, role in (("ana", "analyst"), ("rev", "linkage_reviewer"), ("aud", "auditor")):
+        added = _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin",
+                     "--json", "--base-url", f"http://127.0.0.1:{port}",
+                     cwd=root, stdin=PASSWORD + "\n")  # fmt: skip
+        links[name] = json.loads(added)["enrolment_link"]
     process = subprocess.Popen(
         [sys.executable, "-m", "justicelink", "serve", "--warehouse", "w.duckdb",
          "--db", db, "--port", str(port)],
@@ -78,21 +85,41 @@ def server(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             if process.poll() is not None:
                 pytest.fail(f"justicelink serve ended: {process.stdout.read()}")  # type: ignore[union-attr]
             time.sleep(0.2)
-    yield base
+    yield base, links
     process.terminate()
     process.wait(timeout=20)
     process.stdout.close()  # type: ignore[union-attr]
 
 
-def _sign_in(page: object, base: str, name: str) -> None:
-    page.goto(base + "/login")  # type: ignore[attr-defined]
-    page.fill("input[name=user_name]", name)  # type: ignore[attr-defined]
+def _enrol(page: object, link: str) -> str:
+    """The first sign-in, by the enrolment link: the admin's password, the QR code, a code,
+    then a password of one's own. Returns the TOTP key (an authenticator app is pyotp)."""
+    page.goto(link)  # type: ignore[attr-defined]
     page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
     page.click("text=Continue")  # type: ignore[attr-defined]
-    # First sign-in: the page shows the QR code and the key; an authenticator app is pyotp.
     assert page.locator("figure.qr svg").is_visible()  # type: ignore[attr-defined]
     secret = page.inner_text("#totp-secret")  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    assert page.locator("#totp-secret").count() == 0  # type: ignore[attr-defined]
     page.fill("input[name=code]", pyotp.TOTP(secret).now())  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    assert page.url.endswith("/account/password")  # type: ignore[attr-defined]
+    page.fill("input[name=current]", PASSWORD)  # type: ignore[attr-defined]
+    page.fill("input[name=new]", OWN_PASSWORD)  # type: ignore[attr-defined]
+    page.fill("input[name=repeat]", OWN_PASSWORD)  # type: ignore[attr-defined]
+    page.click("button:has-text('Change password')")  # type: ignore[attr-defined]
+    return str(secret)
+
+
+def _sign_in(page: object, base: str, name: str, secret: str) -> None:
+    """A later sign-in: user name and password, then the code."""
+    page.goto(base + "/login")  # type: ignore[attr-defined]
+    page.fill("input[name=user_name]", name)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", OWN_PASSWORD)  # type: ignore[attr-defined]
+    page.click("text=Continue")  # type: ignore[attr-defined]
+    assert page.locator("#totp-secret").count() == 0  # type: ignore[attr-defined]
+    step = int(time.time() // 30) + 1  # the enrolment spent the current step
+    page.fill("input[name=code]", pyotp.TOTP(secret).at(step * 30))  # type: ignore[attr-defined]
     page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
 
 
@@ -100,8 +127,12 @@ def _sign_out(page: object) -> None:
     page.click("button:has-text('Sign out')")  # type: ignore[attr-defined]
 
 
-def test_sign_in_dashboard_review_and_its_audit_entry(server: str, tmp_path: Path) -> None:
+def test_sign_in_dashboard_review_and_its_audit_entry(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
+
+    server, links = server  # type: ignore[assignment]
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -109,7 +140,10 @@ def test_sign_in_dashboard_review_and_its_audit_entry(server: str, tmp_path: Pat
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-        _sign_in(page, server, "ana")
+        secret = _enrol(page, links["ana"])
+        assert page.url == server + "/dashboard"
+        _sign_out(page)
+        _sign_in(page, server, "ana", secret)
         assert page.url == server + "/dashboard"
         chart = page.locator("figure.wide svg.chart")
         assert chart.is_visible() and chart.bounding_box()["height"] > 100  # type: ignore[index]
@@ -117,7 +151,7 @@ def test_sign_in_dashboard_review_and_its_audit_entry(server: str, tmp_path: Pat
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
         _sign_out(page)
 
-        _sign_in(page, server, "rev")
+        _enrol(page, links["rev"])
         assert page.url == server + "/review"
         first = page.locator("section.pair").first
         left = first.locator("input[name=record_id_l]").get_attribute("value")
@@ -127,7 +161,7 @@ def test_sign_in_dashboard_review_and_its_audit_entry(server: str, tmp_path: Pat
         assert page.locator(".notice.ok").inner_text() == "Decision stored: same."
         _sign_out(page)
 
-        _sign_in(page, server, "aud")
+        _enrol(page, links["aud"])
         row = page.locator("table.audit tbody tr").filter(has_text="combination").first
         cells = row.locator("td").all_inner_texts()
         assert cells[2:7] == ["rev", "linkage_reviewer", "", "combination", f"{left}|{right}"]

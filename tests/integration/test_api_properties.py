@@ -64,32 +64,43 @@ def test_every_api_route_is_described(operations: dict[str, schemathesis.APIOper
 
 # schemathesis's own pytest plugin does not run under pytest 9 yet (it reads a private
 # attribute pytest removed); its strategies are driven here by Hypothesis directly.
-# Negative data (inputs the description forbids) exists only where a parameter is constrained.
-RUNS = [(path, GenerationMode.POSITIVE) for path in sorted(CALLER)] + [
-    (path, GenerationMode.NEGATIVE)
-    for path in ("/api/persons/{person_id}", "/api/review", "/api/audit", "/api/measures/{name}")
-]
+# Every operation as the role allowed to call it (valid inputs, and inputs the description
+# forbids where a parameter is constrained), and as every other role (the refusals must be
+# described answers too, never a 5xx).
+NEGATIVE = ("/api/persons/{person_id}", "/api/review", "/api/audit", "/api/measures/{name}")
+RUNS = (
+    [(path, GenerationMode.POSITIVE, CALLER[path], 25) for path in sorted(CALLER)]
+    + [(path, GenerationMode.NEGATIVE, CALLER[path], 20) for path in NEGATIVE]
+    + [
+        (path, GenerationMode.POSITIVE, role, 5)
+        for path in sorted(CALLER)
+        for role in sorted(USERS)
+        if role != CALLER[path]
+    ]
+)
 
 
-@pytest.mark.parametrize(("path", "mode"), RUNS)
+@pytest.mark.parametrize(("path", "mode", "role", "examples"), RUNS)
 def test_no_input_makes_the_api_fail(
     operations: dict[str, schemathesis.APIOperation],
     signed_in: tuple[WebApp, dict[str, str]],
     path: str,
     mode: GenerationMode,
+    role: str,
+    examples: int,
 ) -> None:
     _, cookies = signed_in
     operation = operations[path]
 
     @settings(
-        max_examples=25,
+        max_examples=examples,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case: schemathesis.Case) -> None:
-        response = case.call(cookies={COOKIE: cookies[CALLER[path]]})
+        response = case.call(cookies={COOKIE: cookies[role]})
         case.validate_response(response, checks=CHECKS)
 
     call()

@@ -31,8 +31,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/review"): {"linkage_reviewer"},
     ("GET", "/api/audit"): {"auditor"},
 }
-# Open to anyone (signing in) or to any signed-in role (the start page, signing out).
+# Open to anyone (signing in, enrolling by a link) or to any signed-in role (the start
+# page, one's own password, signing out).
 OPEN = {
+    ("GET", "/enrol/{token}"),
+    ("POST", "/enrol/{token}"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
     ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),

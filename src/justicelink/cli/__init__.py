@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from justicelink.cli import audit as audit_cmd
 from justicelink.cli import demo as demo_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
@@ -16,6 +17,7 @@ from justicelink.cli import measures as measures_cmd
 from justicelink.cli import query as query_cmd
 from justicelink.cli import report as report_cmd
 from justicelink.cli import synth as synth_cmd
+from justicelink.cli import users as users_cmd
 from justicelink.cli import web as web_cmd
 
 app = typer.Typer(
@@ -31,7 +33,7 @@ app = typer.Typer(
         "    justicelink link --evaluate country/truth\n\n"
         "    justicelink measures --out measures\n\n"
         "    justicelink report --out report.html\n\n"
-        "The web app (create a user, then serve the warehouse):\n\n"
+        "The web app (create a user, who enrols by the link printed, then serve):\n\n"
         "    justicelink users add ana --role analyst --password-stdin\n\n"
         "    justicelink serve --warehouse demo/justicelink.duckdb\n\n"
         "Each command explains itself: justicelink COMMAND --help."
@@ -50,8 +52,8 @@ app.command("query")(query_cmd.query)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)
-app.add_typer(web_cmd.users_app, name="users")
-app.add_typer(web_cmd.audit_app, name="audit")
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def main() -> None:

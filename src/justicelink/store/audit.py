@@ -3,22 +3,22 @@
 Every entry carries ``entry_hash = HMAC-SHA256(key, seq, time, user, role, agency, action,
 object, purpose, outcome, detail, prev_hash)`` where ``prev_hash`` is the previous entry's
 hash. The key is kept outside the database (a file, see :func:`default_audit_key`), so
-someone who can rewrite the database cannot recompute a chain that verifies. A witness file
-beside the key records the latest entry, so deleting entries from the end is caught too.
+someone who can rewrite the database cannot recompute a chain that verifies. The head row
+carries a MAC under the same key, a witness file beside the key (MAC'd) records the latest
+entry, and signed checkpoints can be exported elsewhere (see :mod:`.auditkey`), so deleting
+entries from the end is caught too.
 
 The actions follow EU Directive 2016/680 Art. 25 and the CJIS audit events: ``login``,
-``logout``, ``consultation``, ``disclosure``, ``alteration``, ``combination``, ``erasure``
-and ``denied`` requests.
+``logout``, ``consultation``, ``disclosure``, ``alteration``, ``combination``, ``erasure``,
+``denied`` requests and server ``error``s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import os
-import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from justicelink.errors import StoreError
+from justicelink.policy.inputs import visible
+from justicelink.store.auditkey import GENESIS, AuditKey
 from justicelink.store.db import Store, default_audit_key
 from justicelink.store.schema import AuditEntry, AuditHead
 
@@ -39,9 +41,10 @@ ACTIONS = (
     "combination",
     "erasure",
     "denied",
+    "error",
 )
 OUTCOMES = ("success", "failure", "denied")
-GENESIS = "0" * 64
+__all__ = ["ACTIONS", "GENESIS", "OUTCOMES", "Actor", "AuditLog", "Verification", "utc_now"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,17 @@ class Verification:
 
     ok: bool
     entries: int
-    first_bad: int | None = None
+    first_bad: int | None = None  # None when the fault is not one entry's (key, witness)
     reason: str = ""
+    checkpoints: int = 0  # exported checkpoints the chain was checked against
+
+
+def _text(value: str | None, limit: int | None = None) -> str | None:
+    """Text as the log keeps it: control characters escaped, cut to the column's width."""
+    if value is None:
+        return None
+    shown = visible(value)
+    return shown[:limit] if limit else shown
 
 
 def utc_now() -> dt.datetime:
@@ -68,38 +80,57 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _load_key(path: Path) -> bytes:
-    if path.is_file():
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    # Created readable by its owner only; O_EXCL so two processes never write two keys.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
-    return key
-
-
 class AuditLog:
     """Appends to, verifies and prunes one store's audit log.
 
     Args:
         store: The operational store.
-        key_path: The chain's key file (created on first use); default beside a SQLite file
-            or in the user's config folder, or ``$JUSTICELINK_AUDIT_KEY``.
+        key_path: The chain's key file; default beside a SQLite file or in the user's config
+            folder, or ``$JUSTICELINK_AUDIT_KEY``. Its witness lives beside it.
+        create_key: Make the key (and its witness) if the file is missing. Verification
+            passes False: a missing key is then reported, never replaced.
+        checkpoint_file: Append a signed checkpoint to this file (JSON lines) after an
+            append when the last one is older than ``checkpoint_every``.
+        checkpoint_every: How often the app writes a checkpoint of its own.
     """
 
-    def __init__(self, store: Store, *, key_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        key_path: Path | None = None,
+        create_key: bool = True,
+        checkpoint_file: Path | None = None,
+        checkpoint_every: dt.timedelta = dt.timedelta(hours=1),
+    ) -> None:
         self.store = store
         self.key_path = key_path or default_audit_key(store.url)
         self.witness_path = self.key_path.with_name(self.key_path.name + ".head")
-        self._key = _load_key(self.key_path)
+        self.checkpoint_file = checkpoint_file
+        self.checkpoint_every = checkpoint_every
+        self._last_checkpoint: dt.datetime | None = None
+        self._checkpoint_lock = threading.Lock()
+        self._key: AuditKey | None
+        try:
+            self._key = AuditKey(self.key_path, create=create_key)
+        except StoreError:
+            if create_key:
+                raise
+            self._key = None  # verify() reports it
+
+    @property
+    def key(self) -> AuditKey:
+        """The chain's key.
+
+        Raises:
+            StoreError: the key file is missing (and was not to be created).
+        """
+        if self._key is None:
+            raise StoreError(f"the audit key {self.key_path} is missing")
+        return self._key
 
     def _hash(self, entry: AuditEntry) -> str:
-        fields = [
+        return self.key.mac(
             entry.seq,
             entry.at.isoformat(timespec="microseconds"),
             entry.user_name,
@@ -111,9 +142,7 @@ class AuditLog:
             entry.outcome,
             entry.detail,
             entry.prev_hash,
-        ]
-        message = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        )
 
     def record(
         self,
@@ -125,11 +154,28 @@ class AuditLog:
         purpose: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> int:
-        """Append one entry in its own transaction; returns its sequence number."""
+        """Append one entry in its own transaction; returns its sequence number.
+
+        Text is stored through :func:`justicelink.policy.visible`: a control character a
+        client sent is kept as an escape, never verbatim.
+        """
         with self.store.session() as session:
             entry = self._append(session, actor, action, outcome, object, purpose, detail)
-        self._write_witness(entry.seq, entry.entry_hash)
+        self._after_append(entry)
         return entry.seq
+
+    def _after_append(self, entry: AuditEntry) -> None:
+        self.key.advance_witness(entry.seq, entry.entry_hash)
+        if self.checkpoint_file is None:
+            return
+        now = utc_now()
+        with self._checkpoint_lock:
+            last = self._last_checkpoint
+            due = last is None or now - last >= self.checkpoint_every
+            if due:
+                self._last_checkpoint = now
+        if due:
+            self.export_checkpoint(self.checkpoint_file)
 
     def _append(
         self,
@@ -143,6 +189,7 @@ class AuditLog:
     ) -> AuditEntry:
         if action not in ACTIONS or outcome not in OUTCOMES:
             raise ValueError(f"unknown audit action/outcome {action!r}/{outcome!r}")
+        key = self.key
         # The UPDATE comes first so it takes the head's write lock before anything is read:
         # concurrent appends (threads, processes, PostgreSQL sessions) queue here.
         session.execute(
@@ -152,36 +199,66 @@ class AuditLog:
         entry = AuditEntry(
             seq=head.seq,
             at=utc_now(),
-            user_name=actor.user_name,
-            role=actor.role,
-            agency_id=actor.agency_id,
+            user_name=_text(actor.user_name, 100),
+            role=_text(actor.role, 30),
+            agency_id=_text(actor.agency_id, 100),
             action=action,
-            object=object,
-            purpose=purpose,
+            object=_text(object),
+            purpose=_text(purpose),
             outcome=outcome,
-            detail=json.dumps(detail, sort_keys=True, default=str) if detail else None,
+            detail=_text(
+                json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False)
+                if detail
+                else None
+            ),
             prev_hash=head.entry_hash,
             entry_hash="",
         )
         entry.entry_hash = self._hash(entry)
         head.entry_hash = entry.entry_hash
+        head.mac = key.head_mac(head.seq, head.entry_hash, head.purged_through)
         session.add(entry)
         return entry
 
-    def _write_witness(self, seq: int, entry_hash: str) -> None:
-        current = self._read_witness()
-        if current is not None and current[0] >= seq:
-            return  # another writer already recorded a later entry
-        temporary = self.witness_path.with_name(f"{self.witness_path.name}.{os.getpid()}.tmp")
-        temporary.write_text(f"{seq} {entry_hash}\n", encoding="ascii")
-        temporary.replace(self.witness_path)
+    def head(self) -> tuple[int, str, int]:
+        """The chain's head: (last entry number, its hash, entries erased through)."""
+        with self.store.session() as session:
+            head = session.execute(select(AuditHead).where(AuditHead.head_id == 1)).scalar_one()
+            return head.seq, head.entry_hash, head.purged_through
 
-    def _read_witness(self) -> tuple[int, str] | None:
-        try:
-            seq, entry_hash = self.witness_path.read_text(encoding="ascii").split()
-        except (FileNotFoundError, ValueError):
-            return None
-        return int(seq), entry_hash
+    def reset_witness(self, actor: Actor, *, reason: str) -> Verification:
+        """Make a new witness at a new entry that records the reset and its reason.
+
+        For an operator who has looked into a missing or altered witness (or one written
+        by an older version): the reset is itself in the chain, so it cannot pass unseen.
+        Returns the verification that follows.
+        """
+        with self.store.session() as session:
+            entry = self._append(
+                session,
+                actor,
+                "alteration",
+                "success",
+                "audit witness",
+                reason,
+                {"witness": str(self.witness_path)},
+            )
+        self.key.replace_witness(entry.seq, entry.entry_hash)
+        return self.verify()
+
+    def export_checkpoint(self, path: Path | None) -> dict[str, Any]:
+        """Sign the current head and append it to ``path`` (JSON lines; None: only return it).
+
+        The file is opened for appending only, so it can live on append-only or write-once
+        storage (``chattr +a``, an object-lock bucket mounted as a file system).
+        """
+        seq, entry_hash, purged_through = self.head()
+        checkpoint = self.key.checkpoint(seq, entry_hash, purged_through)
+        if path is not None:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(checkpoint, sort_keys=True) + "\n")
+        return checkpoint
 
     def entries(
         self, *, limit: int = 100, before: int | None = None, user_name: str | None = None
@@ -195,71 +272,14 @@ class AuditLog:
         with self.store.session() as session:
             return list(session.execute(query).scalars())
 
-    def verify(self) -> Verification:
-        """Check every entry's hash, link and number, the head row and the witness."""
-        with self.store.session() as session:
-            head = session.execute(select(AuditHead).where(AuditHead.head_id == 1)).scalar_one()
-            rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
-            expected_seq, prev = head.purged_through + 1, None
-            if head.purged_through:
-                prev = self._purge_anchor(session, head.purged_through)
-                if prev is None:
-                    return Verification(
-                        False,
-                        0,
-                        head.purged_through + 1,
-                        f"entries up to {head.purged_through} are gone with no purge recorded",
-                    )
-            else:
-                prev = GENESIS
-            count = 0
-            witness = self._read_witness()
-            for entry in rows:
-                count += 1
-                bad = self._check(entry, expected_seq, prev, witness)
-                if bad:
-                    return Verification(False, count, min(entry.seq, expected_seq), bad)
-                expected_seq, prev = entry.seq + 1, entry.entry_hash
-            last = expected_seq - 1
-            if head.seq != last or (last > head.purged_through and head.entry_hash != prev):
-                return Verification(
-                    False, count, last + 1, f"the head says entry {head.seq} is the last"
-                )
-            if witness is not None and witness[0] > last:
-                return Verification(
-                    False, count, last + 1, f"entries {last + 1} to {witness[0]} were deleted"
-                )
-            return Verification(True, count)
+    def verify(self, *, checkpoints: Path | None = None) -> Verification:
+        """Check the chain, its head, its witness and (if given) exported checkpoints.
 
-    def _check(
-        self,
-        entry: AuditEntry,
-        expected_seq: int,
-        prev: str,
-        witness: tuple[int, str] | None,
-    ) -> str:
-        if entry.seq > expected_seq:
-            return f"entry {expected_seq} is missing"
-        if entry.seq < expected_seq:
-            return f"entry {entry.seq} is out of order"
-        if entry.prev_hash != prev:
-            return f"entry {entry.seq} does not follow entry {entry.seq - 1}"
-        if not hmac.compare_digest(entry.entry_hash, self._hash(entry)):
-            return f"entry {entry.seq} was altered"
-        if witness is not None and witness[0] == entry.seq and witness[1] != entry.entry_hash:
-            return f"entry {entry.seq} differs from the witness"
-        return ""
+        See :func:`justicelink.store.auditcheck.verify` for what is caught.
+        """
+        from justicelink.store.auditcheck import verify
 
-    def _purge_anchor(self, session: Session, purged_through: int) -> str | None:
-        """The hash the first kept entry must follow, from the (verified) purge entry."""
-        purges = session.execute(
-            select(AuditEntry).where(AuditEntry.action == "erasure", AuditEntry.object == "audit")
-        ).scalars()
-        for entry in purges:
-            detail = json.loads(entry.detail or "{}")
-            if detail.get("purged_through") == purged_through:
-                return str(detail.get("anchor"))
-        return None
+        return verify(self, checkpoints=checkpoints)
 
     def purge(self, actor: Actor, *, keep_days: int) -> int:
         """Erase entries older than ``keep_days`` (the retention period); returns how many.
@@ -294,5 +314,5 @@ class AuditLog:
                 f"retention: {keep_days} days",
                 {"purged_through": last_old, "anchor": anchor, "entries": erased},
             )
-        self._write_witness(entry.seq, entry.entry_hash)
+        self._after_append(entry)
         return erased

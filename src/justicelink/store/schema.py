@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -33,6 +43,56 @@ class User(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # An admin chose the password: the user picks their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The TOTP key was shown (once, at enrolment).
+    totp_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class EnrolmentLink(Base):
+    """A one-time link an admin issues so a user sets up their second factor."""
+
+    __tablename__ = "enrolment_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class TotpUse(Base):
+    """A TOTP time step a user has spent; the primary key makes each good once."""
+
+    __tablename__ = "totp_use"
+    __table_args__ = (PrimaryKeyConstraint("user_id", "step", name="pk_totp_use"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.user_id"))
+    step: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SignInGuard(Base):
+    """One row per sign-in name, locked while an attempt is counted."""
+
+    __tablename__ = "sign_in_guard"
+
+    user_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class RateEvent(Base):
+    """Something a user was first served at a time (a pair of the review queue), for limits."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_user_kind_at", "user_name", "kind", "at"),)
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(400))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class LoginAttempt(Base):
@@ -91,3 +151,5 @@ class AuditHead(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
     # Entries up to this number were erased by the retention rule.
     purged_through: Mapped[int] = mapped_column(Integer, default=0)
+    # HMAC of (seq, entry_hash, purged_through) under the audit key (not in the database).
+    mac: Mapped[str | None] = mapped_column(String(64))

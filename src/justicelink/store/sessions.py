@@ -1,9 +1,10 @@
 """Web sessions: a random token in the cookie, its SHA-256 in the store.
 
-A session is created before sign-in (it carries the sign-in form's CSRF token), raised to
-``password`` after the first factor and to ``full`` after the second, and gets a new token
-at each step (no session fixation). It ends after 30 idle minutes and 12 hours after the
-sign-in (CJIS session lock; re-authentication at least every 12 hours).
+A session is created by the first factor (``password``) or by an enrolment link
+(``enrol``), raised to ``full`` after the second factor, and gets a new token at each step
+(no session fixation). Nothing is stored for a visitor who only opens the sign-in form. A
+session ends after 30 idle minutes and 12 hours after the sign-in (CJIS session lock;
+re-authentication at least every 12 hours).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from justicelink.store.schema import WebSession
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 MAX_AGE = dt.timedelta(hours=12)
-STAGES = ("anonymous", "password", "full")
+STAGES = ("password", "enrol", "full")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(store: Store, *, user_id: int | None = None, stage: str = "anonymous") -> SessionState:
+def create(store: Store, *, user_id: int, stage: str) -> SessionState:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utc_now()
     with store.session() as session:
@@ -87,6 +88,13 @@ def advance(store: Store, old: SessionState, *, user_id: int, stage: str) -> Ses
 def end(store: Store, token: str) -> None:
     with store.session() as session:
         session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+
+def end_all(store: Store, user_id: int) -> int:
+    """End every session of a user (after a reset, a role change, disabling); how many."""
+    with store.session() as session:
+        result = session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def prune(store: Store) -> int:

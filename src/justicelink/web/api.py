@@ -11,11 +11,13 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from pydantic import BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, field_validator
 
 from justicelink.errors import LinkageError
+from justicelink.policy.inputs import MAX_PURPOSE, MIN_PURPOSE, clean_purpose
+from justicelink.web.casework import consult_review_queue, look_up_person
 from justicelink.web.data import Evidence
-from justicelink.web.pages import MIN_PURPOSE, consult_review_queue, look_up_person
+from justicelink.web.policy import REVIEW_PAGE
 from justicelink.web.security import Principal, audit_of, require
 
 
@@ -36,6 +38,18 @@ router = APIRouter(
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such measure or person."}
 }
+# The purpose rule of the pages (policy.inputs): trimmed, printable, long enough. Blanks or
+# a control character answer 422 here as they are refused on the page.
+StatedPurpose = Annotated[
+    str,
+    Query(
+        min_length=MIN_PURPOSE,
+        max_length=MAX_PURPOSE + 500,  # room for blanks around a purpose of the longest
+        description=f"Why you look this person up: at least {MIN_PURPOSE} printable "
+        "characters once leading and trailing blanks are trimmed (recorded in the audit log).",
+    ),
+    AfterValidator(clean_purpose),
+]
 
 
 class MeasureSummary(BaseModel):
@@ -64,7 +78,6 @@ class PersonHistory(BaseModel):
     records: list[dict[str, Any]]
     events: list[dict[str, Any]]
     other_agencies_included: bool
-    records_not_shown: int
 
 
 class ReviewPair(BaseModel):
@@ -130,11 +143,12 @@ def list_measures(
 def measure_rows(
     request: Request,
     name: str,
-    _who: Annotated[Principal, Depends(require("aggregates"))],
+    who: Annotated[Principal, Depends(require("aggregates"))],
     year: Annotated[str | None, Query(max_length=20)] = None,
     sex: Annotated[str | None, Query(max_length=20)] = None,
 ) -> MeasureTable:
-    """A measure's rows, optionally for one year (or cohort) and one sex."""
+    """A measure's rows, optionally for one year (or cohort) and one sex (audited as a
+    disclosure, as the CSV download is)."""
     evidence = _evidence(request)
     summary = _summary(evidence, name)
     rows = evidence.rows(name)
@@ -142,6 +156,12 @@ def measure_rows(
         rows = [r for r in rows if str(r.get("year", r.get("cohort"))) == year]
     if sex is not None:
         rows = [r for r in rows if r.get("sex") == sex]
+    audit_of(request).record(
+        who.actor,
+        "disclosure",
+        object=f"measure {name}",
+        detail={"rows": len(rows), "format": "json", "year": year, "sex": sex},
+    )
     return MeasureTable(measure=summary, suppression_threshold=evidence.threshold, rows=rows)
 
 
@@ -166,7 +186,10 @@ def measure_csv(
         writer.writeheader()
         writer.writerows(rows)
     audit_of(request).record(
-        who.actor, "disclosure", object=f"measure {name}", detail={"rows": len(rows)}
+        who.actor,
+        "disclosure",
+        object=f"measure {name}",
+        detail={"rows": len(rows), "format": "csv"},
     )
     return Response(
         buffer.getvalue(),
@@ -180,7 +203,7 @@ def person(
     request: Request,
     person_id: str,
     who: Annotated[Principal, Depends(require("persons"))],
-    purpose: Annotated[str, Query(min_length=MIN_PURPOSE, max_length=500)],
+    purpose: StatedPurpose,
     other_agencies: bool = False,
 ) -> PersonHistory:
     """A linked person's history, for a stated purpose (recorded in the audit log).
@@ -198,7 +221,6 @@ def person(
         records=shown.records,
         events=shown.events,
         other_agencies_included=other_agencies,
-        records_not_shown=shown.hidden_records,
     )
 
 
@@ -207,17 +229,31 @@ def person(
     response_model=list[ReviewPair],
     responses={
         400: {"model": Problem, "description": "low is above high."},
+        403: {
+            "model": Problem,
+            "description": "The role may not use this route, or the band reaches outside the "
+            "review band.",
+        },
         409: {"model": Problem, "description": "The warehouse has no linkage run yet."},
+        429: {"model": Problem, "description": "The reviewer's pairs for this hour are used."},
     },
 )
 def review_pairs(
     request: Request,
     who: Annotated[Principal, Depends(require("review"))],
-    low: Annotated[float, Query(ge=0, le=1)] = 0.5,
-    high: Annotated[float, Query(ge=0, le=1)] = 0.99,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    low: Annotated[float | None, Query(ge=0, le=1)] = None,
+    high: Annotated[float | None, Query(ge=0, le=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=REVIEW_PAGE)] = REVIEW_PAGE,
 ) -> list[ReviewPair]:
-    """Undecided pairs with match probability in [low, high], nearest the threshold first."""
+    """Undecided pairs with match probability in [low, high] (default: the review band),
+    nearest the threshold first; audited with their record ids.
+
+    A band reaching outside the review band the server is configured with answers 403; a
+    reviewer is served at most a set number of distinct pairs an hour (then 429).
+    """
+    band_low, band_high = request.app.state.review_band
+    low = band_low if low is None else low
+    high = band_high if high is None else high
     if low > high:
         raise HTTPException(400, "low is above high")
     try:

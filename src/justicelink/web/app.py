@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -13,16 +15,31 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from justicelink import __version__
 from justicelink.store import sessions
-from justicelink.store.audit import AuditLog
+from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
-from justicelink.store.users import prune_attempts
+from justicelink.store.signin import prune_attempts
+from justicelink.store.users import get_account
 from justicelink.web import api, auth, pages
+from justicelink.web.casework import RateLimitedError
 from justicelink.web.data import Evidence
-from justicelink.web.policy import NAVIGATION, allowed
-from justicelink.web.security import COOKIE, BadFormError, ForbiddenError, NotSignedInError
+from justicelink.web.denials import Denials
+from justicelink.web.policy import NAVIGATION, REVIEW_BAND, allowed
+from justicelink.web.security import (
+    COOKIE,
+    BadFormError,
+    ForbiddenError,
+    NotSignedInError,
+    PasswordChangeError,
+    client_of,
+    deny,
+    session_of,
+)
+
+log = logging.getLogger(__name__)
 
 # Pages hold personal data: never cached, never framed, no script or style from elsewhere.
 SECURITY_HEADERS = {
@@ -47,6 +64,9 @@ def create_app(
     store: Store,
     audit: AuditLog,
     secure_cookies: bool = False,
+    trusted_proxies: Sequence[str] = (),
+    review_band: tuple[float, float] = REVIEW_BAND,
+    agencies: frozenset[str] | None = None,
 ) -> FastAPI:
     """The app over a warehouse (``evidence``) and an operational store.
 
@@ -56,13 +76,21 @@ def create_app(
         audit: The store's audit log.
         secure_cookies: Mark the session cookie Secure even on plain HTTP requests (behind
             a proxy that terminates TLS); requests that arrive over HTTPS always get it.
+        trusted_proxies: Addresses (or networks) of reverse proxies whose X-Forwarded-For and
+            X-Forwarded-Proto are believed; from anyone else these headers are ignored.
+        review_band: The match probabilities a linkage reviewer may be shown (low, high):
+            the uncertain band of the linkage settings; a request outside it is refused.
+        agencies: The agencies an account may belong to (admin page); default: the
+            warehouse's agency table.
     """
+    denials = Denials(audit)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sessions.prune(store)
         prune_attempts(store)
         yield
+        denials.flush()
 
     app = FastAPI(
         title="justicelink",
@@ -81,6 +109,12 @@ def create_app(
     app.state.audit = audit
     app.state.evidence = evidence
     app.state.secure_cookies = secure_cookies
+    app.state.denials = denials
+    app.state.review_band = review_band
+    app.state.agencies = agencies
+    # Signs the CSRF token of the forms shown before sign-in; a restart only makes an open
+    # sign-in form ask to be reloaded.
+    app.state.form_secret = secrets.token_bytes(32)
     templates = Jinja2Templates(
         env=jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(resources.files("justicelink.web") / "templates")),
@@ -97,7 +131,10 @@ def create_app(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # answered here so the 500 too has the headers below
+            response = _server_error(request, exc)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.scheme == "https":  # browsers remember to come back over HTTPS only
@@ -112,6 +149,51 @@ def create_app(
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE)
         return response
+
+    def _server_error(request: Request, exc: Exception) -> Response:
+        log.exception("%s %s failed", request.method, request.url.path, exc_info=exc)
+        state = getattr(request.state, "principal", None)
+        actor = state.actor if state is not None else Actor(None)
+        try:
+            audit.record(
+                actor,
+                "error",
+                outcome="failure",
+                object=f"{request.method} {request.url.path}",
+                detail={"error": type(exc).__name__, "client": client_of(request)},
+            )
+        except Exception:  # the store itself may be what failed; the answer still goes out
+            log.exception("the server error could not be audited")
+        if _is_api(request):
+            return JSONResponse({"detail": "server error (recorded)"}, status_code=500)
+        page: Response = templates.TemplateResponse(
+            request,
+            "error.html.j2",
+            {"title": "Server error", "message": "Something went wrong; it has been recorded."},
+            status_code=500,
+        )
+        return page
+
+    @app.exception_handler(PasswordChangeError)
+    async def password_first(request: Request, _exc: PasswordChangeError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "change your password first"}, status_code=403)
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(RateLimitedError)
+    async def rate_limited(request: Request, exc: RateLimitedError) -> Response:
+        headers = {"Retry-After": "3600"}
+        if _is_api(request):
+            return JSONResponse({"detail": exc.message}, status_code=429, headers=headers)
+        principal = getattr(request.state, "principal", None)
+        page: Response = templates.TemplateResponse(
+            request,
+            "error.html.j2",
+            {"title": "Enough for this hour", "message": exc.message, "principal": principal},
+            status_code=429,
+            headers=headers,
+        )
+        return page
 
     @app.exception_handler(ForbiddenError)
     async def forbidden(request: Request, exc: ForbiddenError) -> Response:
@@ -128,6 +210,12 @@ def create_app(
 
     @app.exception_handler(BadFormError)
     async def bad_form(request: Request, _exc: BadFormError) -> Response:
+        state = session_of(request)
+        account = None
+        if state is not None and state.user_id is not None:
+            account = get_account(store, state.user_id)
+        actor = Actor(account.name, account.role, account.agency_id) if account else None
+        deny(request, actor, "csrf", session=state is not None)
         message = "This form has expired or did not come from this site. Reload and try again."
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=403)
@@ -143,4 +231,6 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    if trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
     return app

@@ -8,21 +8,32 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from justicelink.errors import LinkageError, UserError
-from justicelink.store.users import ROLES, list_users, reset_totp, set_disabled
+from justicelink.app import accounts
+from justicelink.errors import InputError, LinkageError, UserError
+from justicelink.policy.inputs import MIN_PURPOSE, clean_purpose
+from justicelink.store.users import ROLES, list_users
+from justicelink.web.casework import (
+    REVIEW_PURPOSE,
+    consult_review_queue,
+    evidence_of,
+    look_up_person,
+    review_band,
+)
 from justicelink.web.dashboard import FILTER_COLUMNS, view
-from justicelink.web.data import Evidence, PersonView
+from justicelink.web.policy import REVIEW_PAGE
 from justicelink.web.security import Principal, audit_of, check_csrf, require, store_of
 
 router = APIRouter(include_in_schema=False)
 
-Purpose = Annotated[str, Query(max_length=500)]
-MIN_PURPOSE = 10
-
-
-def evidence_of(request: Request) -> Evidence:
-    evidence: Evidence = request.app.state.evidence
-    return evidence
+Purpose = Annotated[str, Query(max_length=1000)]
+# What /admin/users may say after a change: chosen by code, never echoed from the URL.
+DONE = {
+    "disable": "Account disabled; its sessions ended.",
+    "enable": "Account enabled.",
+    "role": "Role changed; the user's sessions ended.",
+    "password": "Password reset; the user's sessions ended and they choose a new one at "
+    "their next sign-in.",
+}
 
 
 def render(
@@ -86,21 +97,28 @@ def quality(request: Request, who: Annotated[Principal, Depends(require("quality
 def review_queue(
     request: Request,
     who: Annotated[Principal, Depends(require("review"))],
-    low: Annotated[float, Query(ge=0, le=1)] = 0.5,
-    high: Annotated[float, Query(ge=0, le=1)] = 0.99,
-    done: Annotated[str, Query(max_length=20)] = "",
+    low: Annotated[float | None, Query(ge=0, le=1)] = None,
+    high: Annotated[float | None, Query(ge=0, le=1)] = None,
+    done: Annotated[Literal["", "same", "different"], Query()] = "",
 ) -> Response:
-    try:
-        pairs = consult_review_queue(request, who, low=low, high=high, limit=25)
-    except LinkageError as exc:
-        pairs, error = [], str(exc)
+    band_low, band_high = review_band(request)
+    low = band_low if low is None else low
+    high = band_high if high is None else high
+    error = ""
+    pairs: list[dict[str, Any]] = []
+    if low > high:
+        error = "The low end of the band is above its high end."
     else:
-        error = ""
+        try:
+            pairs = consult_review_queue(request, who, low=low, high=high, limit=REVIEW_PAGE)
+        except LinkageError as exc:
+            error = str(exc)
     return render(
         request,
         "review.html.j2",
         who,
         {"pairs": pairs, "low": low, "high": high, "error": error, "done": done},
+        status=400 if low > high else 200,
     )
 
 
@@ -133,10 +151,15 @@ def review_decide(
         who.actor,
         "combination",
         object=pair,
-        purpose="clerical review of uncertain links",
+        purpose=REVIEW_PURPOSE,
         detail={"decision": decision, "note": note},
     )
     return RedirectResponse(f"/review?done={decision}", status_code=303)
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:] + "."
 
 
 @router.get("/persons", response_class=HTMLResponse)
@@ -148,83 +171,32 @@ def person_search(
 ) -> Response:
     error = ""
     if record_key or purpose:
-        if len(purpose.strip()) < MIN_PURPOSE:
-            error = f"State the purpose of this look-up (at least {MIN_PURPOSE} characters)."
+        try:
+            stated = clean_purpose(purpose)
+        except InputError as exc:
+            error = _sentence(exc)
         else:
             agency = who.account.agency_id or ""
-            person_id = evidence_of(request).find_person(agency, record_key.strip())
+            key = record_key.strip()
+            person_id = evidence_of(request).find_person(agency, key)
             audit_of(request).record(
                 who.actor,
                 "consultation",
                 outcome="success" if person_id else "failure",
-                object=f"record {agency}:{record_key.strip()}",
-                purpose=purpose.strip(),
+                object=f"record {agency}:{key}",
+                purpose=stated,
             )
             if person_id:
-                query = urllib.parse.urlencode({"purpose": purpose.strip()})
+                query = urllib.parse.urlencode({"purpose": stated})
                 return RedirectResponse(f"/persons/{person_id}?{query}", status_code=303)
-            error = f"No record {record_key.strip()!r} of your agency is linked to a person."
+            error = f"No record {key!r} of your agency is linked to a person."
     return render(
         request,
         "persons.html.j2",
         who,
-        {"record_key": record_key, "purpose": purpose, "error": error},
+        {"record_key": record_key, "purpose": purpose, "error": error, "min": MIN_PURPOSE},
         status=400 if error else 200,
     )
-
-
-def look_up_person(
-    request: Request,
-    who: Principal,
-    person_id: str,
-    purpose: str,
-    *,
-    other_agencies: bool,
-    api: bool = False,
-) -> PersonView | None:
-    """An officer's look-up of a person, recorded in the audit log with its purpose.
-
-    The officer's own agency's records and events; with ``other_agencies``, every agency's
-    (a disclosure), but only for a person the officer's agency holds a record of.
-    """
-    evidence = evidence_of(request)
-    own = evidence.person(person_id, agency_id=who.account.agency_id)
-    shown = evidence.person(person_id, agency_id=None) if own and other_agencies else own
-    audit_of(request).record(
-        who.actor,
-        "disclosure" if other_agencies else "consultation",
-        outcome="success" if shown else "failure",
-        object=f"person {person_id}",
-        purpose=purpose.strip(),
-        detail={
-            "other_agencies": other_agencies,
-            "records": len(shown.records) if shown else 0,
-            "api": api,
-        },
-    )
-    return shown
-
-
-def consult_review_queue(
-    request: Request, who: Principal, *, low: float, high: float, limit: int, api: bool = False
-) -> list[dict[str, Any]]:
-    """Undecided pairs for clerical review; a queue that shows any is recorded in the audit log.
-
-    Raises:
-        LinkageError: the warehouse has no linkage run yet.
-    """
-    pairs = evidence_of(request).uncertain_pairs(low=low, high=high, limit=limit)
-    if pairs:
-        audit_of(request).record(
-            who.actor,
-            "consultation",
-            object="review queue",
-            purpose="clerical review of uncertain links",
-            detail={"pairs": len(pairs), "api": True}
-            if api
-            else {"pairs": [f"{p['record_id_l']}|{p['record_id_r']}" for p in pairs]},
-        )
-    return pairs
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -235,19 +207,17 @@ def person_timeline(
     purpose: Purpose = "",
     other_agencies: bool = False,
 ) -> Response:
-    if len(purpose.strip()) < MIN_PURPOSE:
+    try:
+        stated = clean_purpose(purpose)
+    except InputError as exc:
         return render(
             request,
             "persons.html.j2",
             who,
-            {
-                "record_key": "",
-                "purpose": purpose,
-                "error": f"State the purpose of this look-up (at least {MIN_PURPOSE} characters).",
-            },
+            {"record_key": "", "purpose": purpose, "error": _sentence(exc), "min": MIN_PURPOSE},
             status=400,
         )
-    person = look_up_person(request, who, person_id, purpose, other_agencies=other_agencies)
+    person = look_up_person(request, who, person_id, stated, other_agencies=other_agencies)
     if person is None:
         return render(
             request,
@@ -265,7 +235,7 @@ def person_timeline(
         who,
         {
             "person": person,
-            "purpose": purpose.strip(),
+            "purpose": stated,
             "other_agencies": other_agencies,
             "agencies": evidence_of(request).agencies(),
         },
@@ -276,7 +246,7 @@ def person_timeline(
 def audit_page(
     request: Request,
     who: Annotated[Principal, Depends(require("audit"))],
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     user: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     audit = audit_of(request)
@@ -289,14 +259,27 @@ def audit_page(
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(
-    request: Request, who: Annotated[Principal, Depends(require("users"))], done: str = ""
+    request: Request,
+    who: Annotated[Principal, Depends(require("users"))],
+    done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
+    return _users(request, who, done=DONE.get(done, ""))
+
+
+def _users(
+    request: Request, who: Principal, *, done: str = "", link: dict[str, str] | None = None
+) -> HTMLResponse:
     return render(
         request,
         "users.html.j2",
         who,
-        {"users": list_users(store_of(request)), "roles": ROLES, "done": done[:100]},
+        {"users": list_users(store_of(request)), "roles": ROLES, "done": done, "link": link},
     )
+
+
+def _agencies(request: Request) -> frozenset[str]:
+    configured: frozenset[str] | None = request.app.state.agencies
+    return configured if configured is not None else frozenset(evidence_of(request).agencies())
 
 
 @router.post("/admin/users/{name}", dependencies=[Depends(check_csrf)])
@@ -304,19 +287,39 @@ def user_change(
     request: Request,
     who: Annotated[Principal, Depends(require("users"))],
     name: str,
-    change: Annotated[Literal["disable", "enable", "reset-factor"], Form()],
+    change: Annotated[
+        Literal["disable", "enable", "reset-factor", "enrolment-link", "role", "password"], Form()
+    ],
+    role: Annotated[str, Form(max_length=30)] = "",
+    agency: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    store = store_of(request)
+    """An account change, made through the application layer and audited there.
+
+    A new enrolment link (asked for, or after a second factor's reset) is shown on the
+    answer page once and never put in a URL.
+    """
+    store, audit = store_of(request), audit_of(request)
     try:
-        if change == "reset-factor":
-            reset_totp(store, name)
+        if change in ("reset-factor", "enrolment-link"):
+            if change == "reset-factor":
+                token = accounts.reset_factor(store, audit, who.actor, name)
+            else:
+                token = accounts.issue_link(store, audit, who.actor, name)
+            url = str(request.base_url).rstrip("/") + f"/enrol/{token}"
+            return _users(request, who, link={"name": name, "url": url})
+        if change == "role":
+            agencies = _agencies(request)
+            agency_id = agency.strip() or None
+            accounts.set_role(
+                store, audit, who.actor, name, role=role, agency_id=agency_id, agencies=agencies
+            )
+        elif change == "password":
+            accounts.reset_password(store, audit, who.actor, name, password)
         else:
-            set_disabled(store, name, disabled=change == "disable")
+            accounts.set_disabled(store, audit, who.actor, name, disabled=change == "disable")
     except UserError as exc:
         return render(
-            request, "error.html.j2", who, {"title": "No change", "message": str(exc)}, status=404
+            request, "error.html.j2", who, {"title": "No change", "message": str(exc)}, status=400
         )
-    audit_of(request).record(
-        who.actor, "alteration", object=f"user {name}", detail={"change": change}
-    )
-    return RedirectResponse("/admin/users?done=" + urllib.parse.quote(change), status_code=303)
+    return RedirectResponse(f"/admin/users?done={change}", status_code=303)

@@ -43,3 +43,14 @@ NAVIGATION = (
 
 def allowed(role: str, permission: str) -> bool:
     return role in PERMISSIONS[permission]
+
+
+# Need to know for linkage reviewers: the match probabilities of the clerical-review band,
+# the pairs the linkage settings leave uncertain (the default link threshold, 0.9, lies
+# inside). Below it pairs are near-certain non-matches, above it near-certain matches: a
+# reviewer has no need to read their names, dates of birth and addresses. `justicelink
+# serve --review-band LOW:HIGH` sets it; a request outside it is refused and audited.
+REVIEW_BAND = (0.5, 0.99)
+# Pairs a reviewer is shown per page (page and API), and per hour.
+REVIEW_PAGE = 25
+REVIEW_PAIRS_PER_HOUR = 300
