@@ -13,7 +13,10 @@ refines, so callers may catch either::
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
-    └── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
+    ├── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
+    └── CooperationError (ValueError)    a cooperation request or reference file is unusable
+        └── ExchangeError                a package cannot be opened: altered, not for this
+                                         key, or signed by a key not registered
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -63,3 +66,11 @@ class UserError(ValueError, JusticelinkError):
 
 class AuthError(PermissionError, JusticelinkError):
     """A sign-in failed: unknown user, wrong password or code, account locked or disabled."""
+
+
+class CooperationError(ValueError, JusticelinkError):
+    """A cooperation request, a register entry or a cooperation reference file is unusable."""
+
+
+class ExchangeError(CooperationError):
+    """A cooperation package cannot be packed or opened: altered, or a key is missing."""
