@@ -29,7 +29,6 @@ from justicelink.cooperation.country import (
 from justicelink.cooperation.dualcrim import DualCriminality
 from justicelink.cooperation.instruments import INSTRUMENTS, Instrument
 from justicelink.cooperation.parties import (
-    IN_FORCE,
     NOT_IN_FORCE,
     NOT_PARTY,
     UNKNOWN,
@@ -117,9 +116,7 @@ class Basis:
             "undetermined": [f.to_json() for f in self.of(UNDETERMINED)],
             "not_applicable": [f.to_json() for f in self.of(NOT_APPLICABLE)],
             "reciprocity": self.reciprocity,
-            "dual_criminality": self.dual_criminality.to_json()
-            if self.dual_criminality
-            else None,
+            "dual_criminality": self.dual_criminality.to_json() if self.dual_criminality else None,
             "data": self.data,
             "notice": NOTICE,
         }
@@ -154,8 +151,9 @@ def _extradition_basis(
             "position": "unknown",
             "article": instrument.extradition_article,
             "text": f"no declaration of {requested} in the data on whether it takes the "
-            f"{instrument.short} as a legal basis for extradition ({instrument.extradition_article}); "
-            f"unknown: check the notifications in {instrument.check_with}",
+            f"{instrument.short} as a legal basis for extradition "
+            f"({instrument.extradition_article}); unknown: check the notifications in "
+            f"{instrument.check_with}",
             "source": None,
             "as_of": None,
         }

@@ -190,5 +190,8 @@ def accepted_languages(
         return [x.lower() for x in counterpart.languages], "practice.yaml"
     for declaration in find_declarations(declarations, iso3, kind="language"):
         codes = declaration.value.lower().split()
-        return codes, f"{declaration.instrument.upper()} {declaration.article}: {declaration.source}"
+        return (
+            codes,
+            f"{declaration.instrument.upper()} {declaration.article}: {declaration.source}",
+        )
     return None

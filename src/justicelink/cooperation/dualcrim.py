@@ -204,7 +204,9 @@ def precheck(
         if relation is None:
             continue
         meets = {
-            t.name: None if offence.max_penalty_years is None else offence.max_penalty_years >= t.years
+            t.name: None
+            if offence.max_penalty_years is None
+            else offence.max_penalty_years >= t.years
             for t in limits
         }
         matches.append(Match(offence, relation, meets))

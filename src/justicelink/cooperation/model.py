@@ -5,8 +5,8 @@ per line (JSON lines). :func:`request_schema` gives its JSON Schema, published a
 ``docs/cooperation.schema.json``; imports are validated against these models, and a test
 keeps the published schema equal to them.
 
-Keys the format requires (``type``, ``requesting_state``, ``requested_state``,
-``requesting_authority``) are what a register cannot do without; the elements a request
+Keys the format requires (``type``, ``requesting_state``, ``requested_state``) are what a
+register cannot do without; the elements a request
 must contain to be executed (UNTOC art. 18(15)) are optional here on purpose, so that an
 incomplete request can be registered and :mod:`justicelink.cooperation.completeness` can say
 what it lacks.
@@ -124,7 +124,9 @@ class CooperationRequest(_Strict):
     type: RequestType
     requesting_state: Iso3
     requested_state: Iso3
-    requesting_authority: str = Field(min_length=1)
+    requesting_authority: str | None = Field(
+        None, description="Authority making the request (18(15)(a))"
+    )
     requested_authority: str | None = None
     conducting_authority: str | None = Field(
         None, description="Authority conducting the investigation, if not the requesting one"

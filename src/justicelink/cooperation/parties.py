@@ -143,7 +143,7 @@ def _refreshed(instrument: Instrument, directory: Path | None) -> tuple[Path, Pa
 
 
 def load_party_list(instrument: Instrument, directory: Path | None = None) -> PartyList:
-    """The instrument's party list: the refreshed one in ``directory`` if any, else the shipped one."""
+    """The instrument's party list: the one refreshed in ``directory`` if any, else the shipped."""
     refreshed = _refreshed(instrument, directory)
     if refreshed is not None:
         data, meta_path = refreshed
@@ -209,9 +209,7 @@ def state_status(parties: PartyList, iso3: str, on: dt.date) -> StateStatus:
     check = f"date unknown, check {instrument.check_with}"
     row = parties.rows.get(iso3)
     if row is None:
-        later = (
-            f"; check {instrument.check_with} for later deposits" if on > parties.as_of else ""
-        )
+        later = f"; check {instrument.check_with} for later deposits" if on > parties.as_of else ""
         return StateStatus(
             iso3,
             NOT_PARTY,

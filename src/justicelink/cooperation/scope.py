@@ -64,11 +64,12 @@ def within(code: str | None, classes: tuple[str, ...], iccs: IccsClassification)
     if not code or code not in iccs:
         return False
     level = iccs.get(code).level
-    for klass in classes:
-        if klass in iccs and iccs.get(klass).level <= level:
-            if iccs.ancestor(code, iccs.get(klass).level) == klass:
-                return True
-    return False
+    return any(
+        klass in iccs
+        and iccs.get(klass).level <= level
+        and iccs.ancestor(code, iccs.get(klass).level) == klass
+        for klass in classes
+    )
 
 
 def _label(code: str | None, iccs: IccsClassification) -> str:

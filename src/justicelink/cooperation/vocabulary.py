@@ -210,7 +210,10 @@ class DocumentKind(Described):
     JUDGMENT = "judgment", "a judgment or conviction, with the sentence"
     LAW_TEXT = "law_text", "the text of the provisions creating the offence and its penalty"
     COURT_ORDER = "court_order", "a court order (freezing, confiscation, production)"
-    ASSURANCE = "death_penalty_assurance", "an assurance that the death penalty won't be carried out"
+    ASSURANCE = (
+        "death_penalty_assurance",
+        "an assurance that the death penalty won't be carried out",
+    )
     IDENTIFICATION = "identification", "photographs, fingerprints or other identification"
     TRANSLATION = "translation", "a translation of another document"
     OTHER = "other", "another document"
