@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from justicelink.cli import coop as coop_cmd
 from justicelink.cli import demo as demo_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
@@ -50,6 +51,7 @@ app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)
 app.add_typer(web_cmd.users_app, name="users")
 app.add_typer(web_cmd.audit_app, name="audit")
+app.add_typer(coop_cmd.app, name="coop")
 
 
 def main() -> None:
