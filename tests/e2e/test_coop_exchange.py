@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from _cli import run_cli
 
 REQUEST = {
@@ -28,7 +27,7 @@ REQUEST = {
 }
 
 
-def _authority(root: Path, name: str, state: str) -> list[str]:
+def _authority(root: Path, name: str) -> list[str]:
     """Options placing an authority's store and folder under ``root/name``."""
     folder = root / name
     folder.mkdir()
@@ -37,15 +36,18 @@ def _authority(root: Path, name: str, state: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def two_authorities(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    from justicelink.cooperation import keys
+
     root = tmp_path_factory.mktemp("exchange")
-    xex, tha = _authority(root, "xex", "XEX"), _authority(root, "tha", "THA")
-    run_cli("coop", "keys", "generate", "--state", "XEX", "--authority", "CA Examplia", *xex,
-            cwd=root)
-    run_cli("coop", "keys", "generate", "--state", "THA", "--authority", "OAG Thailand", *tha,
-            cwd=root)
+    xex, tha = _authority(root, "xex"), _authority(root, "tha")
+    run_cli(
+        "coop", "keys", "generate", "--state", "XEX", "--authority", "CA Examplia", *xex, cwd=root
+    )
     run_cli("coop", "keys", "export", "--out", "xex.pub.json", *xex, cwd=root)
-    run_cli("coop", "keys", "export", "--out", "tha.pub.json", *tha, cwd=root)
-    run_cli("coop", "keys", "add", "tha.pub.json", *xex, cwd=root)
+    # The counterpart's side is set up in-process: the CLI is what is under test here.
+    tha_public = keys.generate(Path(tha[3]), state="THA", authority="OAG Thailand")
+    (root / "tha.pub.json").write_text(json.dumps(tha_public.to_json()), encoding="utf-8")
+    keys.add_counterpart(Path(xex[3]), root / "tha.pub.json")
     (root / "request.json").write_text(json.dumps(REQUEST), encoding="utf-8")
     (root / "letter.txt").write_bytes("Letter of request — signed\n".encode())
     run_cli("coop", "pack", "request.json", "--to", "THA", "--out", "req.jlcoop", *xex, cwd=root)
@@ -62,9 +64,12 @@ def test_the_recipient_opens_what_a_registered_sender_packed(
     assert unknown.returncode != 0
     assert len(unknown.stderr.strip().splitlines()) == 1
     assert "not registered" in unknown.stderr
-    run_cli("coop", "keys", "add", "xex.pub.json", *tha, cwd=root)
-    opened = run_cli("coop", "open", "req.jlcoop", "--out", "in", "--import", "--json", *tha,
-                     cwd=root)
+    from justicelink.cooperation import keys
+
+    keys.add_counterpart(Path(tha[3]), root / "xex.pub.json")
+    opened = run_cli(
+        "coop", "open", "req.jlcoop", "--out", "in", "--import", "--json", *tha, cwd=root
+    )
     result = json.loads(opened.stdout)
     assert result["sender"]["state"] == "XEX"
     assert result["registered"] == [1]
@@ -85,8 +90,7 @@ def test_a_changed_byte_is_refused_in_one_line(
     data[where] ^= 0x01
     tampered = root / f"tampered{where}.jlcoop"
     tampered.write_bytes(bytes(data))
-    result = run_cli("coop", "open", tampered.name, "--out", f"t{where}", *tha, cwd=root,
-                     ok=False)
+    result = run_cli("coop", "open", tampered.name, "--out", f"t{where}", *tha, cwd=root, ok=False)
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -107,11 +111,11 @@ def test_the_sender_and_recipient_logs_record_the_exchange(
 ) -> None:
     root, xex = two_authorities["root"], two_authorities["xex"]
     assert isinstance(root, Path) and isinstance(xex, list)
-    verified = run_cli("audit", "verify", "--json", "--db", xex[1], cwd=root)
-    assert json.loads(verified.stdout)["ok"] is True
     from justicelink.store import AuditLog, Store
 
     store = Store(xex[1])
-    actions = [(e.action, e.object) for e in AuditLog(store).entries(limit=50)]
+    log = AuditLog(store)
+    assert log.verify().ok
+    actions = [(e.action, e.object) for e in log.entries(limit=50)]
     store.close()
     assert ("disclosure", "coop request file") in actions

@@ -56,9 +56,12 @@ def test_1988_convention_between_malaysia_and_thailand_from_1_august_2002() -> N
     assert found["in_force_from"] == "2002-08-01"
     states = {s["iso3"]: s["in_force_from"] for s in found["states"]}  # type: ignore[attr-defined]
     assert states == {"MYS": "1993-08-09", "THA": "2002-08-01"}
-    assert _finding("drugs1988", "MYS", "THA", RequestType.MLA, iccs="06012", on=D(2002, 7, 31))[
-        "verdict"
-    ] == NOT_APPLICABLE
+    assert (
+        _finding("drugs1988", "MYS", "THA", RequestType.MLA, iccs="06012", on=D(2002, 7, 31))[
+            "verdict"
+        ]
+        == NOT_APPLICABLE
+    )
 
 
 def test_early_depositors_are_bound_from_the_conventions_own_entry_into_force() -> None:
@@ -72,9 +75,10 @@ def test_early_depositors_are_bound_from_the_conventions_own_entry_into_force() 
     found = _finding("uncac", "SLV", "LVA", RequestType.MLA, iccs="07031", on=D(2006, 2, 3))
     assert found["verdict"] == APPLIES
     assert found["in_force_from"] == "2006-02-03"
-    assert _verdicts("SLV", "LVA", RequestType.MLA, iccs="07031", on=D(2006, 2, 2))[
-        "uncac"
-    ] == NOT_APPLICABLE
+    assert (
+        _verdicts("SLV", "LVA", RequestType.MLA, iccs="07031", on=D(2006, 2, 2))["uncac"]
+        == NOT_APPLICABLE
+    )
 
 
 def test_a_non_party_gets_no_convention_and_reciprocity_when_nothing_applies() -> None:
@@ -121,18 +125,24 @@ def test_a_party_without_a_date_is_unknown_before_the_lists_as_of_date() -> None
 def test_the_asean_treaty_covers_assistance_between_members_but_not_extradition() -> None:
     # No deposit dates; the list (MLAT Secretariat, 19 Apr 2019) has all ten members, and
     # art. 31(1) makes it bind each on deposit: in force for both by 2019-04-19.
-    assert _verdicts("MYS", "THA", RequestType.MLA, iccs="0401", on=D(2020, 1, 1))[
-        "asean_mlat"
-    ] == APPLIES
-    assert _verdicts("MYS", "THA", RequestType.MLA, iccs="0401", on=D(2010, 1, 1))[
-        "asean_mlat"
-    ] == UNDETERMINED
-    assert _verdicts("MYS", "AUS", RequestType.MLA, iccs="0401", on=D(2020, 1, 1))[
-        "asean_mlat"
-    ] == NOT_APPLICABLE
-    assert _verdicts("MYS", "THA", RequestType.EXTRADITION, iccs="0401", on=D(2020, 1, 1))[
-        "asean_mlat"
-    ] == NOT_APPLICABLE
+    assert (
+        _verdicts("MYS", "THA", RequestType.MLA, iccs="0401", on=D(2020, 1, 1))["asean_mlat"]
+        == APPLIES
+    )
+    assert (
+        _verdicts("MYS", "THA", RequestType.MLA, iccs="0401", on=D(2010, 1, 1))["asean_mlat"]
+        == UNDETERMINED
+    )
+    assert (
+        _verdicts("MYS", "AUS", RequestType.MLA, iccs="0401", on=D(2020, 1, 1))["asean_mlat"]
+        == NOT_APPLICABLE
+    )
+    assert (
+        _verdicts("MYS", "THA", RequestType.EXTRADITION, iccs="0401", on=D(2020, 1, 1))[
+            "asean_mlat"
+        ]
+        == NOT_APPLICABLE
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,11 +160,13 @@ def test_scope_through_iccs(iccs: str, uncac: str, drugs: str) -> None:
 
 
 def test_untoc_serious_crime_needs_four_years() -> None:
-    below = _finding("untoc", "MYS", "SGP", RequestType.MLA, iccs="0502", on=D(2020, 1, 1),
-                     max_penalty_years=3)
+    below = _finding(
+        "untoc", "MYS", "SGP", RequestType.MLA, iccs="0502", on=D(2020, 1, 1), max_penalty_years=3
+    )
     assert below["verdict"] == NOT_APPLICABLE
-    above = _finding("untoc", "MYS", "SGP", RequestType.MLA, iccs="0502", on=D(2020, 1, 1),
-                     max_penalty_years=4)
+    above = _finding(
+        "untoc", "MYS", "SGP", RequestType.MLA, iccs="0502", on=D(2020, 1, 1), max_penalty_years=4
+    )
     assert above["verdict"] == APPLIES
     assert above["scope"][0]["status"] == "met"  # type: ignore[index]
 
@@ -163,10 +175,16 @@ def test_extradition_basis_follows_the_requested_states_declaration() -> None:
     on = D(2020, 1, 1)
     # Viet Nam declared it does not take UNTOC as a direct basis for extradition; India that
     # it does; Thailand's position is not in the data: unknown.
-    for requested, position in (("VNM", "does_not_accept"), ("IND", "accepts"),
-                                ("THA", "unknown")):
-        found = _finding("untoc", "MYS", requested, RequestType.EXTRADITION, iccs="0401", on=on,
-                         max_penalty_years=10)
+    for requested, position in (("VNM", "does_not_accept"), ("IND", "accepts"), ("THA", "unknown")):
+        found = _finding(
+            "untoc",
+            "MYS",
+            requested,
+            RequestType.EXTRADITION,
+            iccs="0401",
+            on=on,
+            max_penalty_years=10,
+        )
         assert found["extradition_basis"]["position"] == position  # type: ignore[index]
         assert found["cite"] == "UNTOC art. 16"
     saudi = _finding("uncac", "MYS", "SAU", RequestType.EXTRADITION, iccs="07031", on=on)

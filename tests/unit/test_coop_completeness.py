@@ -19,8 +19,14 @@ COMPLETE: dict[str, Any] = {
     "facts_summary": "Between March and May the suspects shipped heroin through Bangkok.",
     "assistance_sought": "Statements of two witnesses; certified copies of shipping records.",
     "measures": ["taking_evidence"],
-    "persons": [{"name": "Aran Test", "date_of_birth": "1980-02-03", "nationality": "THA",
-                 "location": "Bangkok"}],
+    "persons": [
+        {
+            "name": "Aran Test",
+            "date_of_birth": "1980-02-03",
+            "nationality": "THA",
+            "location": "Bangkok",
+        }
+    ],
     "purpose": "Evidence at the trial of the accused in Examplia.",
     "offences": [{"national_code": "DDA-15", "iccs": "060121", "max_penalty_years": 30}],
     "urgency": "normal",
@@ -115,12 +121,23 @@ def test_grounds_the_requested_state_may_invoke_are_warnings() -> None:
     political = _warnings({**COMPLETE, "offences": [{"national_code": "X", "iccs": "0904"}]})
     assert "political" in political["MTE 3(a)"]
     capital = _warnings(
-        {**EXTRADITION, "offences": [{"national_code": "DDA-15", "iccs": "060121",
-                                      "max_penalty_years": 30, "death_penalty": True}]}
+        {
+            **EXTRADITION,
+            "offences": [
+                {
+                    "national_code": "DDA-15",
+                    "iccs": "060121",
+                    "max_penalty_years": 30,
+                    "death_penalty": True,
+                }
+            ],
+        }
     )
     assert "assurance" in capital["MTE 4(d)"]
-    assured = {**EXTRADITION, "offences": capital and [{"national_code": "DDA-15",
-                                                        "death_penalty": True}]}
+    assured = {
+        **EXTRADITION,
+        "offences": capital and [{"national_code": "DDA-15", "death_penalty": True}],
+    }
     assured["documents"] = [*EXTRADITION["documents"], {"kind": "death_penalty_assurance"}]
     assert "MTE 4(d)" not in _warnings(assured)
     fiscal = _warnings({**COMPLETE, "offences": [{"national_code": "T1", "iccs": "08041"}]})

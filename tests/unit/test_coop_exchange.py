@@ -28,8 +28,12 @@ def parties(tmp_path: Path) -> dict[str, Path]:
 def _package(parties: dict[str, Path]) -> bytes:
     sender = keys.load_own(parties["xex"])
     recipient = keys.find_counterpart(parties["xex"], "THA")
-    return pack({"type": "mla", "reference": "R-1"}, [Attachment("a.pdf", "other", b"%PDF-1")],
-                sender, recipient)
+    return pack(
+        {"type": "mla", "reference": "R-1"},
+        [Attachment("a.pdf", "other", b"%PDF-1")],
+        sender,
+        recipient,
+    )
 
 
 def test_round_trip(parties: dict[str, Path]) -> None:
@@ -65,5 +69,5 @@ def test_keys_are_private_and_not_replaced_by_accident(parties: dict[str, Path])
     assert (parties["xex"] / "keys" / "own.json").stat().st_mode & 0o077 == 0
     with pytest.raises(ExchangeError, match="exists already"):
         keys.generate(parties["xex"], state="XEX", authority="again")
-    with pytest.raises(ExchangeError, match="several keys|no public key"):
+    with pytest.raises(ExchangeError, match="no public key"):
         keys.find_counterpart(parties["xex"], "MYS")

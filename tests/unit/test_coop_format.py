@@ -35,9 +35,20 @@ def test_the_published_schema_is_the_models() -> None:
 
 def test_the_keys_the_format_promises_are_in_the_schema() -> None:
     properties = request_schema()["properties"]
-    for key in ("type", "requesting_state", "requested_state", "requesting_authority",
-                "subject_matter", "facts_summary", "assistance_sought", "persons", "purpose",
-                "offences", "urgency", "language"):
+    for key in (
+        "type",
+        "requesting_state",
+        "requested_state",
+        "requesting_authority",
+        "subject_matter",
+        "facts_summary",
+        "assistance_sought",
+        "persons",
+        "purpose",
+        "offences",
+        "urgency",
+        "language",
+    ):
         assert key in properties
     offence = request_schema()["$defs"]["Offence"]["properties"]
     assert {"national_code", "iccs", "max_penalty_years"} <= set(offence)
@@ -61,6 +72,8 @@ def test_a_request_validates_against_the_schema_and_the_model() -> None:
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_an_invalid_request_is_refused_naming_the_key(change: dict[str, object], where: str) -> None:
+def test_an_invalid_request_is_refused_naming_the_key(
+    change: dict[str, object], where: str
+) -> None:
     with pytest.raises(CooperationError, match=where):
         parse_request({**MINIMAL, **change}, origin="case.json")
