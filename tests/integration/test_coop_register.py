@@ -48,21 +48,43 @@ def register(store: Store, tmp_path: Path) -> Register:
     folder = tmp_path / "coop"
     folder.mkdir()
     (folder / "practice.yaml").write_text(PRACTICE, encoding="utf-8")
-    return Register(store, AuditLog(store, key_path=tmp_path / "audit.key"),
-                    Actor("officer", "central_authority"), folder)
+    return Register(
+        store,
+        AuditLog(store, key_path=tmp_path / "audit.key"),
+        Actor("officer", "central_authority"),
+        folder,
+    )
 
 
 def test_a_year_in_the_register(register: Register, tmp_path: Path) -> None:
     requests = [
         # Incoming, received 1 Feb: own target 60 days -> due 1 Apr; executed after 40 days.
-        _request("THA-1", "incoming", [{"status": "received", "date": "2024-02-01"},
-                                       {"status": "executed", "date": "2024-03-12"}]),
+        _request(
+            "THA-1",
+            "incoming",
+            [
+                {"status": "received", "date": "2024-02-01"},
+                {"status": "executed", "date": "2024-03-12"},
+            ],
+        ),
         # Outgoing, received by THA on 10 Jan: THA usually takes 100 days -> due 19 Apr.
-        _request("XEX-1", "outgoing", [{"status": "sent", "date": "2024-01-05"},
-                                       {"status": "received", "date": "2024-01-10"}]),
+        _request(
+            "XEX-1",
+            "outgoing",
+            [
+                {"status": "sent", "date": "2024-01-05"},
+                {"status": "received", "date": "2024-01-10"},
+            ],
+        ),
         # Incoming, received 1 Mar, executed in part after 60 days.
-        _request("THA-2", "incoming", [{"status": "received", "date": "2024-03-01"},
-                                       {"status": "executed_in_part", "date": "2024-04-30"}]),
+        _request(
+            "THA-2",
+            "incoming",
+            [
+                {"status": "received", "date": "2024-03-01"},
+                {"status": "executed_in_part", "date": "2024-04-30"},
+            ],
+        ),
     ]
     path = tmp_path / "requests.json"
     path.write_text(json.dumps(requests), encoding="utf-8")
@@ -78,8 +100,9 @@ def test_a_year_in_the_register(register: Register, tmp_path: Path) -> None:
 
     with pytest.raises(CooperationError, match="ground"):
         set_status(register, 2, Status.REFUSED, on=dt.date(2024, 5, 2))
-    set_status(register, 2, Status.REFUSED, on=dt.date(2024, 5, 2),
-               ground=RefusalGround.DUAL_CRIMINALITY)
+    set_status(
+        register, 2, Status.REFUSED, on=dt.date(2024, 5, 2), ground=RefusalGround.DUAL_CRIMINALITY
+    )
 
     stats = statistics(register.store)
     # Executed: 40 and 60 days -> median 50, p90 = 40 + 0.9 * 20 = 58.
@@ -92,7 +115,9 @@ def test_a_year_in_the_register(register: Register, tmp_path: Path) -> None:
     exported = export_requests(register, direction=Direction.OUTGOING)
     assert [e["reference"] for e in exported] == ["XEX-1"]
     assert exported[0]["status_history"][-1] == {
-        "status": "refused", "date": "2024-05-02", "ground": "dual_criminality"
+        "status": "refused",
+        "date": "2024-05-02",
+        "ground": "dual_criminality",
     }
     assert register.audit.verify().ok
     actions = [e.action for e in register.audit.entries(limit=100)]

@@ -67,3 +67,29 @@ def test_the_linkage_guide_lists_every_blocking_rule() -> None:
     table = guide.split("| rule | pairs at 1e6 records |", 1)[1].split("| **all** |", 1)[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == len(blocking_rules())
+
+
+def test_the_cooperation_page_lists_every_coded_value() -> None:
+    from justicelink.cooperation import vocabulary as v
+
+    page = (Path(__file__).parents[2] / "docs" / "cooperation.md").read_text(encoding="utf-8")
+    for enum in (
+        v.RequestType,
+        v.Status,
+        v.RefusalGround,
+        v.Channel,
+        v.Urgency,
+        v.Measure,
+        v.DocumentKind,
+    ):
+        for member in enum:
+            assert f"`{member.value}`" in page, member
+
+
+def test_the_cooperation_page_lists_every_coop_command() -> None:
+    from justicelink.cli.coop import app
+
+    page = (Path(__file__).parents[2] / "docs" / "cooperation.md").read_text(encoding="utf-8")
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    for name in names:
+        assert f"`coop {name}" in page, name

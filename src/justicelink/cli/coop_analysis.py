@@ -91,6 +91,12 @@ def basis_command(
     out.print(f"[dim]{data['notice']}[/]")
 
 
+def _years(value: float | str | None) -> str:
+    if value is None:
+        return "penalty unknown"
+    return value if isinstance(value, str) else f"{value:g} years"
+
+
 def _print_dual(d: dict[str, Any]) -> None:
     out.print(f"[bold]Dual criminality[/] (pre-check) for ICCS {d['iccs']} {d['label']}:")
     for name, verdict in d["verdicts"].items():
@@ -98,7 +104,7 @@ def _print_dual(d: dict[str, Any]) -> None:
     for m in d["matches"]:
         out.print(
             f"    {m['national_code']} {m['title']} (ICCS {m['iccs']}, {m['relation']}): "
-            f"max {m['max_penalty_years']} years"
+            f"max {_years(m['max_penalty_years'])}"
         )
     out.print(f"    [dim]{d['notice']}[/]")
 
