@@ -28,7 +28,7 @@ app = typer.Typer(
     help=(
         "International cooperation: the register of incoming and outgoing requests, the "
         "legal-basis finder, the completeness check, deadlines, statistics and signed, "
-        "encrypted exchange with counterparts.\n\n"
+        "encrypted exchange with counterparts. For example:\n\n"
         "    justicelink coop import country/cooperation/requests.jsonl\n\n"
         "    justicelink coop basis --from XEX --to THA --type mla --iccs 06012\n\n"
         "    justicelink coop check request.json\n\n"

@@ -118,8 +118,10 @@ def dual_criminality_command(
     ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Pre-check dual criminality: national offences in the same ICCS class, and their
-    maximum penalties against the instrument's threshold. A lawyer decides.
+    """Pre-check dual criminality against the national penal code (a lawyer decides).
+
+    National offences in the same ICCS class, and their maximum penalties against the
+    instrument's threshold (extradition 1 year, UNTOC serious crime 4 years).
 
     Example:
 
@@ -144,9 +146,11 @@ def check_command(
     directory: DIR = Path("cooperation"),
     as_json: JSON = False,
 ) -> None:
-    """What an outgoing request lacks, by the element it breaches (UNTOC 18(15)(a)-(f),
-    18(14); UNCAC 46(15); extradition documents), and the grounds the requested state may
-    invoke, as warnings.
+    """What an outgoing request lacks, by element, and the grounds it may meet.
+
+    Missing elements follow UNTOC 18(15)(a)-(f) and 18(14) (UNCAC 46(15), 1988 7(10) when the
+    request invokes them) and the extradition documents; warnings name the grounds the
+    requested state may invoke. --json gives {"missing": [{"element", "text"}], "warnings"}.
 
     Example:
 
@@ -178,7 +182,7 @@ def draft_command(
     audit_key: AUDIT_KEY = None,
     as_json: JSON = False,
 ) -> None:
-    """Draft the request as a Word document, gaps marked [missing: ...].
+    """Draft the request as a Word document, each gap marked \\[missing: ...].
 
     Example:
 
@@ -252,8 +256,10 @@ def stats_command(
     audit_key: AUDIT_KEY = None,
     as_json: JSON = False,
 ) -> None:
-    """Processing statistics: requests by type, counterpart and outcome; median and
-    90th-percentile days from receipt to execution; refusals by ground.
+    """Processing statistics for the conventions' review mechanisms.
+
+    Requests by type, counterpart and outcome; median and 90th-percentile days from receipt
+    to execution; refusals by ground.
 
     Example:
 

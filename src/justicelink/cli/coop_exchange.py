@@ -218,8 +218,9 @@ def open_command(
     audit_key: AUDIT_KEY = None,
     as_json: JSON = False,
 ) -> None:
-    """Verify and decrypt a package; exit 1 with one line if a byte was changed or the
-    sender's key is not registered.
+    """Verify and decrypt a package from a counterpart.
+
+    Exits 1 with one line if a byte was changed or the sender's key is not registered.
 
     Example:
 

@@ -19,7 +19,14 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from justicelink.cooperation.vocabulary import (
     Channel,
@@ -35,6 +42,14 @@ from justicelink.cooperation.vocabulary import (
 from justicelink.errors import CooperationError, SourceFileNotFoundError
 
 FORMAT = "justicelink-cooperation/1"
+# Other words for the urgency levels that requests are written with.
+URGENCY_ALIASES = {
+    "routine": "normal",
+    "low": "normal",
+    "high": "urgent",
+    "immediate": "very_urgent",
+    "critical": "very_urgent",
+}
 
 Iso3 = Annotated[
     str,
@@ -73,7 +88,10 @@ class Person(_Strict):
 
 
 class Offence(_Strict):
-    """An offence the request concerns, under the requesting state's law."""
+    """An offence the request concerns, under the requesting state's law.
+
+    ``max_penalty_years`` may also be written ``"life"`` or ``"death"``: the flags are set.
+    """
 
     national_code: str | None = Field(None, description="Code or article in national law")
     title: str | None = None
@@ -84,6 +102,16 @@ class Offence(_Strict):
     life_imprisonment: bool = Field(False, description="The maximum is life imprisonment")
     death_penalty: bool = Field(False, description="The offence can carry the death penalty")
     provision_text: str | None = Field(None, description="Text of the law creating the offence")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _penalty_words(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("max_penalty_years"), str):
+            word = data["max_penalty_years"].strip().lower()
+            flag = {"life": "life_imprisonment", "death": "death_penalty"}.get(word)
+            if flag is not None:
+                return {**data, "max_penalty_years": None, flag: True}
+        return data
 
 
 class Document(_Strict):
@@ -159,6 +187,22 @@ class CooperationRequest(_Strict):
     @classmethod
     def _type_alias(cls, value: Any) -> Any:
         return request_type(value) if isinstance(value, str) else value
+
+    @field_validator("persons", mode="before")
+    @classmethod
+    def _named(cls, value: Any) -> Any:
+        """A person given as a bare string is a name."""
+        if isinstance(value, list):
+            return [{"name": p} if isinstance(p, str) else p for p in value]
+        return value
+
+    @field_validator("urgency", mode="before")
+    @classmethod
+    def _urgency_alias(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            key = value.strip().lower().replace("-", "_").replace(" ", "_")
+            return URGENCY_ALIASES.get(key, key)
+        return value
 
     @field_validator("requesting_state", "requested_state", mode="before")
     @classmethod
