@@ -14,7 +14,10 @@ refines, so callers may catch either::
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
     ├── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
-    └── InputError (ValueError)          typed text breaks a rule (purpose, password, name)
+    ├── InputError (ValueError)          typed text breaks a rule (purpose, password, name)
+    └── CooperationError (ValueError)    a cooperation request or reference file is unusable
+        └── ExchangeError                a package cannot be opened: altered, not for this
+                                         key, or signed by a key not registered
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -68,3 +71,11 @@ class AuthError(PermissionError, JusticelinkError):
 
 class InputError(ValueError, JusticelinkError):
     """Typed text breaks a rule: a purpose too short, a common password, a control character."""
+
+
+class CooperationError(ValueError, JusticelinkError):
+    """A cooperation request, a register entry or a cooperation reference file is unusable."""
+
+
+class ExchangeError(CooperationError):
+    """A cooperation package cannot be packed or opened: altered, or a key is missing."""

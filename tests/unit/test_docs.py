@@ -108,3 +108,29 @@ def test_every_readme_command_names_real_commands_and_options() -> None:
         for word in rest:
             if word.startswith("--"):
                 assert word.split("=")[0] in known, (words, word)
+
+
+def test_the_cooperation_page_lists_every_coded_value() -> None:
+    from justicelink.cooperation import vocabulary as v
+
+    page = (Path(__file__).parents[2] / "docs" / "cooperation.md").read_text(encoding="utf-8")
+    for enum in (
+        v.RequestType,
+        v.Status,
+        v.RefusalGround,
+        v.Channel,
+        v.Urgency,
+        v.Measure,
+        v.DocumentKind,
+    ):
+        for member in enum:
+            assert f"`{member.value}`" in page, member
+
+
+def test_the_cooperation_page_lists_every_coop_command() -> None:
+    from justicelink.cli.coop import app
+
+    page = (Path(__file__).parents[2] / "docs" / "cooperation.md").read_text(encoding="utf-8")
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    for name in names:
+        assert f"`coop {name}" in page, name

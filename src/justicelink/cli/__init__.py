@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from justicelink.cli import audit as audit_cmd
+from justicelink.cli import coop as coop_cmd
 from justicelink.cli import demo as demo_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
@@ -54,6 +55,7 @@ app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(coop_cmd.app, name="coop")
 
 
 def main() -> None:

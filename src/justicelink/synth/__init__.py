@@ -2,7 +2,8 @@
 
 :func:`generate_country` writes, under one directory, the extracts each agency would hand over
 (in the layouts ``agencies.yaml`` describes, with each agency's identity errors and bad rows),
-the reference files, and the truth the evaluation compares against.
+the reference files, a year of international cooperation requests, and the truth the
+evaluation compares against.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from justicelink.synth.agencies import (
 )
 from justicelink.synth.careers import YEAR, generate_careers
 from justicelink.synth.common import World
+from justicelink.synth.cooperation import write_cooperation
 from justicelink.synth.errors import SynthError
 from justicelink.synth.names import build_pools
 from justicelink.synth.persons import Victims, assign_victims, build_identities
@@ -158,6 +160,7 @@ def generate_country(
         {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people},
         population,
     )
+    files["cooperation/requests.jsonl"] = write_cooperation(w, out, seed=seed, year=last_year)
     wait_for_workbook()
     report("done", 1.0)
     return SynthSummary(

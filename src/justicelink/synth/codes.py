@@ -33,6 +33,8 @@ class OffenceCode:
         victim: Victim kind recorded by the police.
         mapped: Whether the code appears in ``reference/penal_code.csv``.
         attempt_share: Share of offences recorded as attempts (flag ``attempted=Y``).
+        max_penalty_years: The statutory maximum, in years of imprisonment (30 stands for the
+            murder and trafficking maxima that real codes write as life or death).
     """
 
     code: str
@@ -43,20 +45,62 @@ class OffenceCode:
     victim: int
     mapped: bool = True
     attempt_share: float = 0.0
+    max_penalty_years: float = 0.0
 
 
 CODES: tuple[OffenceCode, ...] = (
-    OffenceCode("PC-302", "Murder", "0101", 0.010, GRAVE, HOMICIDE),
-    OffenceCode("PC-304A", "Causing death by negligence", "01032", 0.002, SERIOUS, HOMICIDE),
-    OffenceCode("PC-307", "Attempt to murder", "0102", 0.004, GRAVE, VIOLENT, attempt_share=1.0),
-    OffenceCode("PC-325", "Voluntarily causing grievous hurt", "020111", 0.045, SERIOUS, VIOLENT),
-    OffenceCode("PC-323", "Voluntarily causing hurt", "020112", 0.110, MINOR, VIOLENT),
-    OffenceCode("PC-506", "Criminal intimidation", "02012", 0.035, MINOR, VIOLENT),
-    OffenceCode("PC-363", "Kidnapping", "020221", 0.003, GRAVE, VIOLENT),
-    OffenceCode("PC-376", "Rape", "03011", 0.010, GRAVE, SEXUAL, attempt_share=0.1),
-    OffenceCode("PC-354", "Outrage of modesty (sexual assault)", "03012", 0.015, SERIOUS, SEXUAL),
-    OffenceCode("PC-392", "Robbery", "0401", 0.040, GRAVE, PROPERTY, attempt_share=0.1),
-    OffenceCode("PC-384", "Extortion", "02051", 0.005, SERIOUS, PROPERTY),
+    OffenceCode("PC-302", "Murder", "0101", 0.010, GRAVE, HOMICIDE, max_penalty_years=30),
+    OffenceCode(
+        "PC-304A",
+        "Causing death by negligence",
+        "01032",
+        0.002,
+        SERIOUS,
+        HOMICIDE,
+        max_penalty_years=2,
+    ),
+    OffenceCode(
+        "PC-307",
+        "Attempt to murder",
+        "0102",
+        0.004,
+        GRAVE,
+        VIOLENT,
+        attempt_share=1.0,
+        max_penalty_years=10,
+    ),
+    OffenceCode(
+        "PC-325",
+        "Voluntarily causing grievous hurt",
+        "020111",
+        0.045,
+        SERIOUS,
+        VIOLENT,
+        max_penalty_years=7,
+    ),
+    OffenceCode(
+        "PC-323", "Voluntarily causing hurt", "020112", 0.110, MINOR, VIOLENT, max_penalty_years=1
+    ),
+    OffenceCode(
+        "PC-506", "Criminal intimidation", "02012", 0.035, MINOR, VIOLENT, max_penalty_years=2
+    ),
+    OffenceCode("PC-363", "Kidnapping", "020221", 0.003, GRAVE, VIOLENT, max_penalty_years=7),
+    OffenceCode(
+        "PC-376", "Rape", "03011", 0.010, GRAVE, SEXUAL, attempt_share=0.1, max_penalty_years=20
+    ),
+    OffenceCode(
+        "PC-354",
+        "Outrage of modesty (sexual assault)",
+        "03012",
+        0.015,
+        SERIOUS,
+        SEXUAL,
+        max_penalty_years=2,
+    ),
+    OffenceCode(
+        "PC-392", "Robbery", "0401", 0.040, GRAVE, PROPERTY, attempt_share=0.1, max_penalty_years=10
+    ),
+    OffenceCode("PC-384", "Extortion", "02051", 0.005, SERIOUS, PROPERTY, max_penalty_years=3),
     OffenceCode(
         "PC-457",
         "House-breaking of a dwelling",
@@ -65,6 +109,7 @@ CODES: tuple[OffenceCode, ...] = (
         SERIOUS,
         PROPERTY,
         attempt_share=0.15,
+        max_penalty_years=5,
     ),
     OffenceCode(
         "PC-454",
@@ -74,37 +119,153 @@ CODES: tuple[OffenceCode, ...] = (
         SERIOUS,
         NO_VICTIM,
         attempt_share=0.15,
+        max_penalty_years=3,
     ),
-    OffenceCode("PC-379", "Theft", "05022", 0.140, MINOR, PROPERTY, attempt_share=0.05),
-    OffenceCode("PC-379A", "Theft of a motor vehicle", "05021", 0.030, SERIOUS, PROPERTY),
-    OffenceCode("PC-380", "Theft from a shop", "050231", 0.080, MINOR, NO_VICTIM),
-    OffenceCode("PC-411", "Receiving stolen property", "0704", 0.020, MINOR, NO_VICTIM),
-    OffenceCode("PC-420", "Cheating", "0701", 0.050, MINOR, PROPERTY),
-    OffenceCode("PC-465", "Forgery", "07023", 0.010, SERIOUS, NO_VICTIM),
-    OffenceCode("PC-161", "Bribery of a public servant", "07031", 0.003, SERIOUS, NO_VICTIM),
-    OffenceCode("PC-427", "Mischief causing damage", "0504", 0.050, MINOR, NO_VICTIM),
-    OffenceCode("PC-160", "Affray", "08011", 0.030, MINOR, NO_VICTIM),
-    OffenceCode("PC-294", "Obscene acts in public", "0802", 0.005, MINOR, NO_VICTIM),
-    OffenceCode("PC-174", "Breach of a court order", "08062", 0.020, MINOR, NO_VICTIM),
-    OffenceCode("PC-186", "Obstructing a public servant", "08061", 0.010, MINOR, NO_VICTIM),
-    OffenceCode("DDA-8", "Possession of a dangerous drug", "060111", 0.100, MINOR, NO_VICTIM),
-    OffenceCode("DDA-15", "Trafficking in a dangerous drug", "06012", 0.030, GRAVE, NO_VICTIM),
-    OffenceCode("AEA-19", "Unlawful possession of a firearm", "090111", 0.010, SERIOUS, NO_VICTIM),
     OffenceCode(
-        "RTA-44", "Driving under the influence of alcohol", "020721", 0.040, MINOR, NO_VICTIM
+        "PC-379", "Theft", "05022", 0.140, MINOR, PROPERTY, attempt_share=0.05, max_penalty_years=3
     ),
-    OffenceCode("RTA-41", "Causing death by dangerous driving", "010321", 0.002, SERIOUS, HOMICIDE),
-    OffenceCode("IMA-6", "Unlawful entry into Examplia", "0805", 0.010, MINOR, NO_VICTIM),
-    OffenceCode("LQA-14", "Unlicensed sale of liquor", "060212", 0.008, MINOR, NO_VICTIM),
-    OffenceCode("GMA-4", "Unlawful gaming", "08043", 0.010, MINOR, NO_VICTIM),
+    OffenceCode(
+        "PC-379A",
+        "Theft of a motor vehicle",
+        "05021",
+        0.030,
+        SERIOUS,
+        PROPERTY,
+        max_penalty_years=7,
+    ),
+    OffenceCode(
+        "PC-380", "Theft from a shop", "050231", 0.080, MINOR, NO_VICTIM, max_penalty_years=3
+    ),
+    OffenceCode(
+        "PC-411", "Receiving stolen property", "0704", 0.020, MINOR, NO_VICTIM, max_penalty_years=3
+    ),
+    OffenceCode("PC-420", "Cheating", "0701", 0.050, MINOR, PROPERTY, max_penalty_years=7),
+    OffenceCode("PC-465", "Forgery", "07023", 0.010, SERIOUS, NO_VICTIM, max_penalty_years=2),
+    OffenceCode(
+        "PC-161",
+        "Bribery of a public servant",
+        "07031",
+        0.003,
+        SERIOUS,
+        NO_VICTIM,
+        max_penalty_years=5,
+    ),
+    OffenceCode(
+        "PC-427", "Mischief causing damage", "0504", 0.050, MINOR, NO_VICTIM, max_penalty_years=2
+    ),
+    OffenceCode("PC-160", "Affray", "08011", 0.030, MINOR, NO_VICTIM, max_penalty_years=0.5),
+    OffenceCode(
+        "PC-294", "Obscene acts in public", "0802", 0.005, MINOR, NO_VICTIM, max_penalty_years=0.25
+    ),
+    OffenceCode(
+        "PC-174", "Breach of a court order", "08062", 0.020, MINOR, NO_VICTIM, max_penalty_years=0.5
+    ),
+    OffenceCode(
+        "PC-186",
+        "Obstructing a public servant",
+        "08061",
+        0.010,
+        MINOR,
+        NO_VICTIM,
+        max_penalty_years=0.25,
+    ),
+    OffenceCode(
+        "DDA-8",
+        "Possession of a dangerous drug",
+        "060111",
+        0.100,
+        MINOR,
+        NO_VICTIM,
+        max_penalty_years=10,
+    ),
+    OffenceCode(
+        "DDA-15",
+        "Trafficking in a dangerous drug",
+        "06012",
+        0.030,
+        GRAVE,
+        NO_VICTIM,
+        max_penalty_years=30,
+    ),
+    OffenceCode(
+        "AEA-19",
+        "Unlawful possession of a firearm",
+        "090111",
+        0.010,
+        SERIOUS,
+        NO_VICTIM,
+        max_penalty_years=10,
+    ),
+    OffenceCode(
+        "RTA-44",
+        "Driving under the influence of alcohol",
+        "020721",
+        0.040,
+        MINOR,
+        NO_VICTIM,
+        max_penalty_years=0.5,
+    ),
+    OffenceCode(
+        "RTA-41",
+        "Causing death by dangerous driving",
+        "010321",
+        0.002,
+        SERIOUS,
+        HOMICIDE,
+        max_penalty_years=10,
+    ),
+    OffenceCode(
+        "IMA-6",
+        "Unlawful entry into Examplia",
+        "0805",
+        0.010,
+        MINOR,
+        NO_VICTIM,
+        max_penalty_years=0.5,
+    ),
+    OffenceCode(
+        "LQA-14",
+        "Unlicensed sale of liquor",
+        "060212",
+        0.008,
+        MINOR,
+        NO_VICTIM,
+        max_penalty_years=0.5,
+    ),
+    OffenceCode(
+        "GMA-4", "Unlawful gaming", "08043", 0.010, MINOR, NO_VICTIM, max_penalty_years=0.5
+    ),
     # Recorded in the extracts but missing from reference/penal_code.csv on purpose.
     OffenceCode(
-        "PC-186A", "Assaulting a public servant", "020112", 0.006, MINOR, NO_VICTIM, mapped=False
+        "PC-186A",
+        "Assaulting a public servant",
+        "020112",
+        0.006,
+        MINOR,
+        NO_VICTIM,
+        mapped=False,
+        max_penalty_years=2,
     ),
     OffenceCode(
-        "DDA-9A", "Possession of drug utensils", "06019", 0.008, MINOR, NO_VICTIM, mapped=False
+        "DDA-9A",
+        "Possession of drug utensils",
+        "06019",
+        0.008,
+        MINOR,
+        NO_VICTIM,
+        mapped=False,
+        max_penalty_years=1,
     ),
-    OffenceCode("MVA-12", "Careless driving", "02079", 0.006, MINOR, NO_VICTIM, mapped=False),
+    OffenceCode(
+        "MVA-12",
+        "Careless driving",
+        "02079",
+        0.006,
+        MINOR,
+        NO_VICTIM,
+        mapped=False,
+        max_penalty_years=0.25,
+    ),
 )
 
 #: Codes written in a few rows that exist nowhere (keying errors). A lower-case form of a real
@@ -132,6 +293,7 @@ def code_array(attr: str) -> npt.NDArray[np.float64]:
     return np.array([float(getattr(c, attr)) for c in CODES], dtype=np.float64)
 
 
-def penal_code_rows() -> list[tuple[str, str, str]]:
-    """Rows of ``reference/penal_code.csv``: ``(national_code, title, iccs_code)``, mapped only."""
-    return [(c.code, c.title, c.iccs) for c in CODES if c.mapped]
+def penal_code_rows() -> list[tuple[str, str, str, str]]:
+    """Rows of ``reference/penal_code.csv``: ``(national_code, title, iccs_code,
+    max_penalty_years)``, mapped codes only."""
+    return [(c.code, c.title, c.iccs, f"{c.max_penalty_years:g}") for c in CODES if c.mapped]

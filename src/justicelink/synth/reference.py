@@ -38,7 +38,8 @@ def population_table(
 
 
 def penal_code_table() -> Table:
-    """The national penal code with its ICCS mapping (unmapped codes left out on purpose)."""
+    """The national penal code with its ICCS mapping and maximum penalties (years), unmapped
+    codes left out on purpose."""
     rows = codes.penal_code_rows()
     return Table(
         "reference/penal_code.csv",
@@ -46,6 +47,7 @@ def penal_code_table() -> Table:
             "national_code": np.array([r[0] for r in rows], dtype=object),
             "title": np.array([r[1] for r in rows], dtype=object),
             "iccs_code": np.array([r[2] for r in rows], dtype=object),
+            "max_penalty_years": np.array([r[3] for r in rows], dtype=object),
         },
         free_text=frozenset({"title"}),
     )

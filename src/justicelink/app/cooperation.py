@@ -1,0 +1,513 @@
+"""Use cases of the central authority: the register, legal basis, checks, deadlines, statistics.
+
+Each function is one use case, called by the CLI (and later the web app). Every operation on
+the register is written to the store's audit log: imports and status changes as
+``alteration``, look-ups as ``consultation``, exports as ``disclosure``, and the search for
+a request's persons in the warehouse as ``combination`` (EU Directive 2016/680 art. 25).
+Keys, packing and opening are in :mod:`justicelink.app.cooperation_exchange`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from justicelink.cooperation.basis import Basis, find_basis
+from justicelink.cooperation.completeness import Completeness, check_request
+from justicelink.cooperation.country import accepted_languages, load_declarations, load_practice
+from justicelink.cooperation.deadlines import DueItem, Step, clock_start, due_date, due_item
+from justicelink.cooperation.dualcrim import DualCriminality, load_penal_code, precheck
+from justicelink.cooperation.instruments import BY_ID, INSTRUMENTS
+from justicelink.cooperation.model import CooperationRequest, StatusChange, read_requests
+from justicelink.cooperation.parties import PartyList, load_party_list, refresh_party_list
+from justicelink.cooperation.persons import PersonMatch, match_persons
+from justicelink.cooperation.stats import RequestFacts, processing_statistics
+from justicelink.cooperation.vocabulary import (
+    FINAL_STATUSES,
+    Direction,
+    RefusalGround,
+    RequestType,
+    Status,
+)
+from justicelink.errors import CooperationError
+from justicelink.store.audit import Actor, AuditLog
+from justicelink.store.cooperation import (
+    Entry,
+    NewEntry,
+    PersonLink,
+    StatusRow,
+    add_entry,
+    add_status,
+    find_by_reference,
+    get_entry,
+    list_entries,
+)
+from justicelink.store.db import Store
+from justicelink.warehouse.port import open_warehouse
+
+REGISTER = "cooperation register"
+
+
+def cli_actor() -> Actor:
+    """Who runs a CLI command: the operating-system account, as a central-authority officer."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        name = "unknown"
+    return Actor(f"cli:{name}", "central_authority")
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register and what operating on it needs.
+
+    Attributes:
+        store: The operational store holding the register.
+        audit: Its audit log.
+        actor: Who is acting.
+        directory: The cooperation folder (practice.yaml, bilateral.yaml, keys, ...).
+    """
+
+    store: Store
+    audit: AuditLog
+    actor: Actor
+    directory: Path
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    added: list[int] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # references already in the register
+    matches: dict[int, list[PersonMatch]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "skipped": self.skipped,
+            "persons_found": {
+                str(k): [m.__dict__ for m in v if m.match] for k, v in self.matches.items()
+            },
+        }
+
+
+def _steps(history: list[StatusChange] | list[StatusRow]) -> list[Step]:
+    steps = []
+    for h in history:
+        if isinstance(h, StatusChange):
+            steps.append(Step(h.status, h.date, h.ground.value if h.ground else None))
+        else:
+            steps.append(Step(Status(h.status), h.on, h.ground))
+    return steps
+
+
+def _counterpart(direction: Direction, document: dict[str, Any]) -> str:
+    key = "requesting_state" if direction is Direction.INCOMING else "requested_state"
+    return str(document[key])
+
+
+def _due(
+    register: Register, direction: Direction, document: dict[str, Any], steps: list[Step]
+) -> dt.date | None:
+    request = CooperationRequest.model_validate(document)
+    return due_date(
+        direction=direction,
+        kind=request.type,
+        urgency=request.urgency,
+        counterpart=_counterpart(direction, document),
+        start=clock_start(steps),
+        deadline=request.deadline,
+        practice=load_practice(register.directory),
+    )[0]
+
+
+def entry_request(entry: Entry) -> CooperationRequest:
+    """A register entry as a request in the exchange format, with history and person links."""
+    document = dict(entry.document)
+    document["direction"] = entry.direction
+    document["status_history"] = [
+        {"status": h.status, "date": h.on.isoformat(), "ground": h.ground, "note": h.note}
+        for h in entry.history
+    ]
+    persons = [dict(p) for p in document.get("persons", [])]
+    for link in entry.links:
+        if link.warehouse_person_id and 0 < link.ordinal <= len(persons):
+            persons[link.ordinal - 1]["warehouse_person_id"] = link.warehouse_person_id
+    document["persons"] = persons
+    return CooperationRequest.model_validate(document)
+
+
+def import_requests(
+    register: Register,
+    path: Path,
+    *,
+    direction: Direction | None = None,
+    warehouse: Path | None = None,
+    on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Add the requests of a file to the register.
+
+    A request without history is registered as ``received`` (incoming) or ``draft``
+    (outgoing) on ``on`` (today by default). A request whose reference the register holds
+    already from the same state is skipped. With a warehouse, each request's persons are
+    looked for among the country's records (read-only), and the look-up is audited.
+
+    Raises:
+        CooperationError: invalid file, or a request whose direction is not known.
+    """
+    requests = read_requests(path)
+    day = on or dt.date.today()
+    result = ImportResult()
+    wh = open_warehouse(warehouse, read_only=True) if warehouse else None
+    try:
+        for number, request in enumerate(requests, start=1):
+            way = direction or request.direction
+            if way is None:
+                raise CooperationError(
+                    f"{path}: request {number}: no direction: give `direction` in the file "
+                    "or --direction incoming|outgoing"
+                )
+            ref = request.reference
+            if ref and find_by_reference(register.store, ref, request.requesting_state):
+                result.skipped.append(ref)
+                continue
+            history = request.status_history or [
+                StatusChange(
+                    status=Status.RECEIVED if way is Direction.INCOMING else Status.DRAFT,
+                    date=day,
+                    ground=None,
+                )
+            ]
+            steps = _steps(history)
+            document = request.to_json()
+            for key in ("status_history", "direction"):
+                document.pop(key, None)
+            matches = match_persons(wh, request.persons) if wh and request.persons else []
+            links = [PersonLink(m.ordinal, m.person_id, m.records, m.match) for m in matches]
+            new = NewEntry(
+                direction=way.value,
+                document=document,
+                history=[
+                    StatusRow(h.status.value, h.date, h.ground.value if h.ground else None, h.note)
+                    for h in history
+                ],
+                persons=document.get("persons", []),
+                offences=document.get("offences", []),
+                links=links,
+                received_on=clock_start(steps),
+                due_on=_due(register, way, document, steps),
+            )
+            rid = add_entry(register.store, new)
+            result.added.append(rid)
+            register.audit.record(
+                register.actor,
+                "alteration",
+                object=f"coop request {rid}",
+                detail={"operation": "import", "file": str(path), "reference": ref},
+            )
+            if wh is not None and request.persons:
+                result.matches[rid] = matches
+                register.audit.record(
+                    register.actor,
+                    "combination",
+                    object=f"coop request {rid}",
+                    purpose="identify the persons of a cooperation request in national records",
+                    detail={
+                        "warehouse": str(warehouse),
+                        "found": sum(1 for m in matches if m.match),
+                    },
+                )
+            if progress is not None:
+                progress(number, len(requests))
+    finally:
+        if wh is not None:
+            wh.close()
+    return result
+
+
+def _summary(entry: Entry, on: dt.date) -> dict[str, Any]:
+    item = due_item(
+        request_id=entry.request_id,
+        document=entry.document,
+        direction=entry.direction,
+        status=entry.status,
+        received_on=entry.received_on,
+        due_on=entry.due_on,
+        on=on,
+    )
+    closed = entry.status in {s.value for s in FINAL_STATUSES}
+    return {
+        **item.to_json(),
+        "urgency": entry.document.get("urgency", "normal"),
+        "open": not closed,
+        "overdue": item.overdue and not closed,
+        "reminder": None,
+    }
+
+
+def list_requests(
+    register: Register,
+    *,
+    direction: Direction | None = None,
+    status: Status | None = None,
+    state: str | None = None,
+    kind: RequestType | None = None,
+    open_only: bool = False,
+    on: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """The register's requests with their status and due date, filtered."""
+    entries = list_entries(
+        register.store,
+        direction=direction.value if direction else None,
+        statuses=[status.value] if status else None,
+        state=state.upper() if state else None,
+        type=kind.value if kind else None,
+    )
+    day = on or dt.date.today()
+    rows = [_summary(e, day) for e in entries]
+    if open_only:
+        rows = [r for r in rows if r["open"]]
+    register.audit.record(
+        register.actor,
+        "consultation",
+        object=REGISTER,
+        detail={"listed": len(rows), "direction": direction, "status": status, "state": state},
+    )
+    return rows
+
+
+def _entry(register: Register, request_id: int) -> Entry:
+    entry = get_entry(register.store, request_id)
+    if entry is None:
+        raise CooperationError(f"no request {request_id} in the register")
+    return entry
+
+
+def show_request(
+    register: Register, request_id: int, *, on: dt.date | None = None
+) -> dict[str, Any]:
+    """One request: its document, history, persons found, due date and completeness."""
+    entry = _entry(register, request_id)
+    request = entry_request(entry)
+    register.audit.record(register.actor, "consultation", object=f"coop request {request_id}")
+    summary = _summary(entry, on or dt.date.today())
+    return {
+        **summary,
+        "request": request.to_json(),
+        "persons_found": [link.__dict__ for link in entry.links if link.match],
+        "check": check_one(request, register.directory).to_json()
+        if entry.direction == Direction.OUTGOING
+        else None,
+    }
+
+
+def set_status(
+    register: Register,
+    request_id: int,
+    status: Status,
+    *,
+    on: dt.date | None = None,
+    ground: RefusalGround | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Record a step of a request's history (a refusal needs its ground).
+
+    Raises:
+        CooperationError: unknown request, a refusal without a ground, or a ground on
+            another status.
+    """
+    if status is Status.REFUSED and ground is None:
+        raise CooperationError("a refusal needs its ground (--ground)")
+    if ground is not None and status is not Status.REFUSED:
+        raise CooperationError("--ground goes with --set refused only")
+    entry = _entry(register, request_id)
+    day = on or dt.date.today()
+    row = StatusRow(
+        status.value, day, ground.value if ground else None, note, register.actor.user_name
+    )
+    steps = _steps([*entry.history, row])
+    steps.sort(key=lambda s: s.on)
+    direction = Direction(entry.direction)
+    add_status(
+        register.store,
+        request_id,
+        row,
+        received_on=clock_start(steps),
+        due_on=_due(register, direction, entry.document, steps),
+    )
+    register.audit.record(
+        register.actor,
+        "alteration",
+        object=f"coop request {request_id}",
+        detail={"operation": "status", "status": status.value, "on": day, "ground": ground},
+    )
+    return show_request(register, request_id, on=day)
+
+
+def export_requests(
+    register: Register, *, ids: list[int] | None = None, direction: Direction | None = None
+) -> list[dict[str, Any]]:
+    """Requests in the exchange format, with their history (audited as a disclosure)."""
+    entries = list_entries(register.store, direction=direction.value if direction else None)
+    if ids:
+        wanted = set(ids)
+        entries = [e for e in entries if e.request_id in wanted]
+        missing = wanted - {e.request_id for e in entries}
+        if missing:
+            raise CooperationError(f"no request {min(missing)} in the register")
+    documents = [entry_request(e).to_json() for e in entries]
+    register.audit.record(
+        register.actor,
+        "disclosure",
+        object=REGISTER,
+        detail={"exported": [e.request_id for e in entries]},
+    )
+    return documents
+
+
+def due_requests(
+    register: Register,
+    *,
+    on: dt.date | None = None,
+    within: int | None = None,
+    overdue_only: bool = False,
+) -> list[DueItem]:
+    """Open requests by due date: overdue ones (with a reminder) and those due ``within`` days."""
+    day = on or dt.date.today()
+    items = []
+    for entry in list_entries(register.store):
+        if entry.status in {s.value for s in FINAL_STATUSES} or entry.status == Status.DRAFT:
+            continue
+        item = due_item(
+            request_id=entry.request_id,
+            document=entry.document,
+            direction=entry.direction,
+            status=entry.status,
+            received_on=entry.received_on,
+            due_on=entry.due_on,
+            on=day,
+        )
+        if overdue_only and not item.overdue:
+            continue
+        if (
+            within is not None
+            and not item.overdue
+            and (item.days_left is None or item.days_left > within)
+        ):
+            continue
+        items.append(item)
+    items.sort(key=lambda i: (i.due_on or dt.date.max, i.request_id))
+    register.audit.record(
+        register.actor, "consultation", object=REGISTER, detail={"due_list": len(items)}
+    )
+    return items
+
+
+def statistics(
+    store: Store, *, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, Any]:
+    """Processing statistics of the register (aggregates; see cooperation.stats for the
+    definitions). The report and the dashboard call this."""
+    facts = []
+    for entry in list_entries(store):
+        direction = Direction(entry.direction)
+        facts.append(
+            RequestFacts(
+                direction,
+                str(entry.document["type"]),
+                _counterpart(direction, entry.document),
+                _steps(entry.history),
+            )
+        )
+    return processing_statistics(facts, start=start, end=end)
+
+
+def load_one(path: Path) -> tuple[CooperationRequest, Path]:
+    """The single request in a file, and the folder its documents are relative to."""
+    requests = read_requests(path)
+    if len(requests) != 1:
+        raise CooperationError(f"{path}: holds {len(requests)} requests; give a file with one")
+    return requests[0], path.parent
+
+
+def request_from(source: str, register: Register | None) -> tuple[CooperationRequest, Path]:
+    """A request from a JSON file, or (digits) from the register."""
+    path = Path(source)
+    if path.is_file() or not source.isdigit():
+        return load_one(path)
+    if register is None:  # pragma: no cover - the CLI always passes one
+        raise CooperationError("a register number needs the store (--db)")
+    entry = _entry(register, int(source))
+    register.audit.record(register.actor, "consultation", object=f"coop request {source}")
+    return entry_request(entry), register.directory
+
+
+def check_one(request: CooperationRequest, directory: Path | None) -> Completeness:
+    """What a request lacks, with the requested state's languages and declarations."""
+    declarations = load_declarations(directory)
+    languages = accepted_languages(request.requested_state, load_practice(directory), declarations)
+    return check_request(request, accepted_languages=languages, declarations=declarations)
+
+
+def check_file(path: Path, directory: Path | None) -> Completeness:
+    """The completeness check of the request in a JSON file (nothing is stored)."""
+    request, _ = load_one(path)
+    return check_one(request, directory)
+
+
+def dual_criminality(
+    iccs: str, kind: RequestType, penal_code: Path, *, threshold: float | None = None
+) -> DualCriminality:
+    """The double-criminality pre-check of a foreign offence against the national penal code."""
+    return precheck(iccs, load_penal_code(penal_code), kind, threshold=threshold)
+
+
+def legal_basis(
+    requesting: str,
+    requested: str,
+    kind: RequestType,
+    *,
+    iccs: str | None,
+    on: dt.date | None,
+    max_penalty_years: float | None,
+    directory: Path | None,
+    penal_code: Path | None = None,
+) -> Basis:
+    """The legal-basis finder, with the dual-criminality pre-check when a penal code is given."""
+    dual = dual_criminality(iccs, kind, penal_code) if penal_code is not None and iccs else None
+    return find_basis(
+        requesting,
+        requested,
+        kind,
+        iccs=iccs,
+        on=on,
+        max_penalty_years=max_penalty_years,
+        directory=directory,
+        dual_criminality=dual,
+    )
+
+
+def party_lists(directory: Path | None) -> list[PartyList]:
+    """Each instrument's party list in use, with its as-of date and source."""
+    return [load_party_list(i, directory) for i in INSTRUMENTS]
+
+
+def refresh_parties(
+    directory: Path, instrument: str, csv_path: Path, *, as_of: dt.date, source: str
+) -> PartyList:
+    """Replace one instrument's party list with a validated CSV.
+
+    Raises:
+        CooperationError: unknown instrument or invalid CSV.
+    """
+    if instrument not in BY_ID:
+        raise CooperationError(
+            f"unknown instrument {instrument!r}; instruments: {', '.join(BY_ID)}"
+        )
+    return refresh_party_list(BY_ID[instrument], csv_path, directory, as_of=as_of, source=source)
