@@ -14,6 +14,7 @@ from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import measures as measures_cmd
 from justicelink.cli import report as report_cmd
+from justicelink.cli import risk as risk_cmd
 from justicelink.cli import synth as synth_cmd
 from justicelink.cli import web as web_cmd
 
@@ -50,6 +51,7 @@ app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)
 app.add_typer(web_cmd.users_app, name="users")
 app.add_typer(web_cmd.audit_app, name="audit")
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main() -> None:
