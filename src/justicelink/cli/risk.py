@@ -20,6 +20,14 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}"
 
 
+def _num(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _p(value: float) -> str:
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
 @app.command("fit")
 def fit(
     data: Annotated[
@@ -129,8 +137,8 @@ def _print(doc: dict[str, Any]) -> None:
         out.print(f"[bold]Protected attributes used as predictors (opt-in): {used}[/]")
     ci = doc["auc_ci"] or [None, None]
     out.print(
-        f"\n[bold]Out of fold ({doc['folds']} folds):[/] AUC {doc['auc']:.3f} "
-        f"(95% CI {ci[0]:.3f}–{ci[1]:.3f}, DeLong), Brier {doc['brier']:.4f}, "
+        f"\n[bold]Out of fold ({doc['folds']} folds):[/] AUC {_num(doc['auc'])} "
+        f"(95% CI {_num(ci[0])}–{_num(ci[1])}, DeLong), Brier {doc['brier']:.4f}, "
         f"ECE {doc['ece']:.4f}; flagged: {doc['flagging']['rule']} "
         f"({doc['flagging']['flagged']:,} people)."
     )
@@ -139,9 +147,10 @@ def _print(doc: dict[str, Any]) -> None:
         points.add_column(name, justify="right" if name in ("points", "training rows") else "left")
     for predictor in model["predictors"]:
         for i, band in enumerate(predictor["bands"]):
+            unseen = " (none in training: average)" if band["training_rows"] == 0 else ""
             points.add_row(
                 predictor["name"] if i == 0 else "",
-                band["band"],
+                band["band"] + unseen,
                 str(band["points"]),
                 f"{band['training_rows']:,}",
             )
@@ -168,7 +177,7 @@ def _print(doc: dict[str, Any]) -> None:
     out.print(reliability)
     _print_groups(doc)
     plain = doc["plain_logistic"]
-    out.print(f"\nPlain logistic model, same folds and share: AUC {plain['auc']:.3f}")
+    out.print(f"\nPlain logistic model, same folds and share: AUC {_num(plain['auc'])}")
     for column, gap in plain["gaps"].items():
         out.print(f"  {column}: FPR gap {_pct(gap['fpr_gap'])} pp")
     if "compare" in doc:
@@ -176,8 +185,9 @@ def _print(doc: dict[str, Any]) -> None:
         d = c["auc_difference"]
         out.print(
             f"\nInstrument {c['column']} on the same {c['n']:,} rows: AUC "
-            f"{c['instrument']['auc']:.3f} against the model's {c['model_on_same_rows']['auc']:.3f}"
-            f" (difference {d['model_minus_instrument']:+.3f}, p = {d['p_value']:.3g})"
+            f"{_num(c['instrument']['auc'])} against the model's "
+            f"{_num(c['model_on_same_rows']['auc'])} (difference "
+            f"{d['model_minus_instrument']:+.3f}, {_p(d['p_value'])}, DeLong)"
         )
         for column, gap in c["instrument"]["gaps"].items():
             mine = c["model_on_same_rows"]["gaps"][column]["fpr_gap"]

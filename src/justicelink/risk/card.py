@@ -11,6 +11,10 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
 
+def _num(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
 def model_card(model: SavedModel, validation: dict[str, Any]) -> str:
     """Markdown: the points table, score -> probability, the flag rule and the validation."""
     doc = model.to_json()
@@ -63,7 +67,7 @@ def model_card(model: SavedModel, validation: dict[str, Any]) -> str:
         "",
         "## Validation (out of fold)",
         "",
-        f"AUC {validation['auc']:.3f} (95 % CI {ci[0]:.3f}–{ci[1]:.3f}), Brier "
+        f"AUC {_num(validation['auc'])} (95 % CI {_num(ci[0])}–{_num(ci[1])}), Brier "
         f"{validation['brier']:.4f}, expected calibration error {validation['ece']:.4f}, "
         f"{validation['folds']} folds, {validation['n']:,} people.",
         "",
