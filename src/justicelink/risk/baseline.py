@@ -19,7 +19,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from justicelink.risk.table import FloatArray, IntArray, PredictorKind, RiskTable
+from justicelink.risk.table import (
+    FloatArray,
+    IntArray,
+    ObjArray,
+    OutcomeArray,
+    PredictorKind,
+    RiskTable,
+)
 
 _MISSING = "(missing)"
 
@@ -31,7 +38,7 @@ class PlainLogistic:
         self.min_count = min_count
         self._regression = LogisticRegression(C=1.0, max_iter=2000)
 
-    def _blocks(self, table: RiskTable, rows: IntArray) -> tuple[FloatArray, np.ndarray]:
+    def _blocks(self, table: RiskTable, rows: IntArray) -> tuple[FloatArray, ObjArray]:
         numeric = [p for p in table.predictors if p.kind is not PredictorKind.CATEGORY]
         categories = [p for p in table.predictors if p.kind is PredictorKind.CATEGORY]
         x_num = (
@@ -86,7 +93,7 @@ class PlainLogistic:
 class InstrumentCalibration:
     """An instrument's score -> probability (logistic on the standardised score)."""
 
-    def fit(self, score: FloatArray, y: np.ndarray) -> InstrumentCalibration:
+    def fit(self, score: FloatArray, y: OutcomeArray) -> InstrumentCalibration:
         """Fit on training scores and outcomes."""
         self._mean = float(score.mean())
         self._scale = float(score.std()) or 1.0

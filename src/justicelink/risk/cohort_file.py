@@ -42,6 +42,7 @@ from justicelink.risk.cohort_spec import (
 )
 from justicelink.risk.table import (
     MISSING_GROUP,
+    BoolArray,
     FloatArray,
     ObjArray,
     Predictor,
@@ -374,7 +375,7 @@ def _predictors(
     reader: _ColumnReader,
     spec: CohortSpec,
     used: dict[str, PredictorSpec],
-    keep: np.ndarray,
+    keep: BoolArray,
 ) -> list[Predictor]:
     """Each predictor's values; a date measured from its reference date (docs/risk.md).
 

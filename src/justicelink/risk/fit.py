@@ -22,7 +22,7 @@ from justicelink.risk.flags import POOLED, FlagRule, top_share
 from justicelink.risk.metrics import AucDifference, auc_difference
 from justicelink.risk.points import PointsModel, fit_points_model
 from justicelink.risk.serialise import FlagCutoff, SavedModel
-from justicelink.risk.table import RiskTable
+from justicelink.risk.table import BoolArray, RiskTable
 from justicelink.risk.validate import (
     OutOfFold,
     ValidationSettings,
@@ -106,7 +106,7 @@ class RiskResult:
     model: SavedModel
 
     @property
-    def flags(self) -> np.ndarray:
+    def flags(self) -> BoolArray:
         """Out-of-fold flags the report uses."""
         return self.oof.flags(self.settings.flag)
 
@@ -200,7 +200,7 @@ def fit_and_validate(
     )
 
 
-def _compare(table: RiskTable, oof: OutOfFold, flags: np.ndarray, seed: int) -> Comparison | None:
+def _compare(table: RiskTable, oof: OutOfFold, flags: BoolArray, seed: int) -> Comparison | None:
     if table.compare is None or oof.compare_probability is None:
         return None
     present = ~np.isnan(table.compare)

@@ -20,6 +20,8 @@ from justicelink.errors import RiskModelError
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 ObjArray = npt.NDArray[np.object_]
+BoolArray = npt.NDArray[np.bool_]
+OutcomeArray = npt.NDArray[np.int8]
 
 #: The value a missing group cell is reported under in the fairness breakdown.
 MISSING_GROUP = "(missing)"

@@ -27,9 +27,14 @@ from justicelink.risk.flags import (
 )
 from justicelink.risk.metrics import error_rates
 from justicelink.risk.points import ModelSettings, fit_points_model
-from justicelink.risk.table import FloatArray, IntArray, RiskTable
-
-BoolArray = np.ndarray
+from justicelink.risk.table import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    ObjArray,
+    OutcomeArray,
+    RiskTable,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,7 @@ def cross_validate(
 
 
 def _equal_fpr(
-    p_train: FloatArray, y_train: np.ndarray, group: np.ndarray, rule: FlagRule
+    p_train: FloatArray, y_train: OutcomeArray, group: ObjArray, rule: FlagRule
 ) -> dict[str, float]:
     if rule.share is not None:
         return equal_fpr_thresholds(p_train, y_train, group, share=rule.share)
@@ -155,7 +160,7 @@ def _equal_fpr(
 
 
 def final_thresholds(
-    probability: FloatArray, y: np.ndarray, group: np.ndarray, rule: FlagRule
+    probability: FloatArray, y: OutcomeArray, group: ObjArray, rule: FlagRule
 ) -> dict[str, float]:
     """Per-group thresholds of the final model (fitted on every row)."""
     return _equal_fpr(probability, y, group, rule)
