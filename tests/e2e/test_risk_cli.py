@@ -151,3 +151,15 @@ def test_too_few_outcomes_for_the_folds(tmp_path: Path) -> None:
 def test_without_data_it_says_what_to_give(tmp_path: Path) -> None:
     result = invoke("risk", "fit", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "give --data" in result.stderr
+
+
+def test_a_comparison_column_without_scores(tmp_path: Path) -> None:
+    cohort = make_cohort(200, seed=1)
+    cohort.columns["decile_score"] = [""] * 200
+    cohort.write(tmp_path)
+    result = invoke(
+        "risk", "fit", "--data", "cohort.csv", "--mapping", "cohort.yaml", "--folds", "5",
+        "--compare", "decile_score", cwd=tmp_path, ok=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "'decile_score' has a score for 0 rows" in result.stderr

@@ -117,3 +117,30 @@ def test_a_model_of_another_version_is_refused(fitted: tuple[CohortFit, np.ndarr
         model_from_json({**doc, "format_version": 2})
     with pytest.raises(RiskModelError, match="not a justicelink risk model"):
         model_from_json({"format": "something else"})
+
+
+def test_own_splits_validate_on_the_tested_rows_only(tmp_path: Path) -> None:
+    # A temporal validation as the warehouse path will run it: train on the earlier 60 %,
+    # test on the later 40 %; the metrics speak for the tested rows alone.
+    from justicelink.risk.cohort_file import read_cohort
+    from justicelink.risk.fit import Provenance, fit_and_validate
+    from justicelink.risk.validate import ValidationSettings, cross_validate
+
+    make_cohort(3000, seed=5).write(tmp_path)
+    table = read_cohort(tmp_path / "cohort.csv", tmp_path / "cohort.yaml").table
+    earlier, later = np.arange(0, 1800), np.arange(1800, 3000)
+    result = fit_and_validate(
+        table,
+        ValidationSettings(),
+        Provenance(outcome="two_year_recid"),
+        splits=[(earlier, later)],
+        scheme="train on the earlier 60 %, test on the later 40 %",
+    )
+    doc = result.to_json()
+    assert doc["n"] == 1200 and doc["folds"] == 1
+    assert doc["flagging"]["flagged"] == 360  # 30 % of the tested rows
+    assert sum(b["n"] for b in doc["calibration"]) == 1200
+    assert doc["method"]["validation"].startswith("train on the earlier 60 %")
+    assert doc["auc"] == pytest.approx(auc(table.outcome[later], result.oof.probability[later]))
+    with pytest.raises(RiskModelError, match="test a row twice"):
+        cross_validate(table, ValidationSettings(), splits=[(earlier, later), (earlier, later)])

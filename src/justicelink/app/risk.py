@@ -151,7 +151,7 @@ def _write_scores(path: Path, result: RiskResult) -> None:
     bands, points = model.bands(table), model.terms(table)
     labels = [b.labels() for b in model.bandings]
     probability = model.probability_of_score(points.sum(axis=1))
-    flags = result.flags
+    flags, tested = result.flags, result.oof.tested
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(
@@ -175,8 +175,8 @@ def _write_scores(path: Path, result: RiskResult) -> None:
                         f"{labels[k][bands[i, k]]}: {points[i, k]}"
                         for k in range(len(model.bandings))
                     ],
-                    f"{result.oof.probability[i]:.4f}",
-                    int(bool(flags[i])),
+                    f"{result.oof.probability[i]:.4f}" if tested[i] else "",
+                    int(bool(flags[i])) if tested[i] else "",
                     int(table.outcome[i]),
                 ]
             )

@@ -8,7 +8,7 @@ row, with its flag cut-off in points and its manifest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from justicelink.risk.serialise import FlagCutoff, SavedModel
 from justicelink.risk.table import BoolArray, RiskTable
 from justicelink.risk.validate import (
     OutOfFold,
+    Split,
     ValidationSettings,
     cross_validate,
     final_thresholds,
@@ -104,11 +105,17 @@ class RiskResult:
     comparison: Comparison | None
     tradeoffs: dict[str, dict[str, Any]]
     model: SavedModel
+    method: dict[str, str] = field(default_factory=lambda: dict(METHOD))
 
     @property
     def flags(self) -> BoolArray:
-        """Out-of-fold flags the report uses."""
+        """Out-of-fold flags the report uses (False for rows never tested)."""
         return self.oof.flags(self.settings.flag)
+
+    @property
+    def folds(self) -> int:
+        """Number of train/test splits."""
+        return int(self.oof.fold.max()) + 1
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` document (docs/risk.md lists every key)."""
@@ -116,7 +123,7 @@ class RiskResult:
         doc: dict[str, Any] = {
             **self.evaluation.metrics_json(),
             "model": self.model.to_json(),
-            "n": self.table.n,
+            "n": self.evaluation.n,
             "rows": {
                 **self.provenance.rows,
                 "missing_by_predictor": self.table.missing_counts(),
@@ -127,12 +134,12 @@ class RiskResult:
                 "threshold": rule.threshold,
                 "equalise_fpr": rule.equalise_fpr,
                 "flagged": self.evaluation.flagged,
-                "selection_rate": round(self.evaluation.flagged / self.table.n, 6),
+                "selection_rate": round(self.evaluation.flagged / self.evaluation.n, 6),
             },
             "fairness_tradeoff": self.tradeoffs,
             "plain_logistic": self.plain.summary_json(),
-            "folds": self.settings.folds,
-            "method": METHOD,
+            "folds": self.folds,
+            "method": self.method,
             "notes": self.provenance.notes,
         }
         if self.comparison is not None:
@@ -145,17 +152,32 @@ def fit_and_validate(
     settings: ValidationSettings,
     provenance: Provenance,
     progress: Callable[[str], None] = lambda _: None,
+    *,
+    splits: Sequence[Split] | None = None,
+    scheme: str | None = None,
 ) -> RiskResult:
-    """Validate out of fold, then fit the final model on every row."""
+    """Validate out of fold, then fit the final model on every row.
+
+    Args:
+        table: The cohort.
+        settings: Folds, seed, flag rule, model settings.
+        provenance: Where the table came from (for the report and the manifest).
+        progress: Called with a short description of each step.
+        splits: Own (train, test) splits, e.g. temporal; default stratified K-fold. Metrics
+            are computed on the tested rows.
+        scheme: The splits in words, for ``method.validation`` (with ``splits``).
+    """
     rule = settings.flag
-    oof = cross_validate(table, settings, progress)
-    y = table.outcome
-    flags = oof.flags(rule)
-    evaluation = evaluate(y, oof.probability, flags, table.groups)
-    k = int(flags.sum())
-    plain_flags = top_share(oof.plain, k, settings.seed)
-    plain = evaluate(y, oof.plain, plain_flags, table.groups)
-    comparison = _compare(table, oof, flags, settings.seed)
+    oof = cross_validate(table, settings, progress, splits)
+    rows = np.flatnonzero(oof.tested)
+    y = table.outcome[rows]
+    p = oof.probability[rows]
+    groups = {c: v[rows] for c, v in table.groups.items()}
+    flags = oof.flags(rule)[rows]
+    evaluation = evaluate(y, p, flags, groups)
+    plain_flags = top_share(oof.plain[rows], int(flags.sum()), settings.seed)
+    plain = evaluate(y, oof.plain[rows], plain_flags, groups)
+    comparison = _compare(table, oof, oof.flags(rule), settings.seed)
     progress("final model")
     with threadpool_limits(limits=1):
         final = fit_points_model(table, np.arange(table.n), settings.model)
@@ -164,15 +186,20 @@ def fit_and_validate(
         column: tradeoff(
             column,
             y,
-            oof.probability,
-            values,
-            oof.single_flags,
-            oof.equalised_flags[column],
-            final_thresholds(final_p, y, values, rule),
+            p,
+            groups[column],
+            oof.single_flags[rows],
+            oof.equalised_flags[column][rows],
+            final_thresholds(final_p, table.outcome, values, rule),
             in_use=rule.equalise_fpr == column,
         )
         for column, values in table.groups.items()
     }
+    method = dict(METHOD)
+    if splits is not None:
+        method["validation"] = (scheme or "caller's train/test splits") + (
+            "; every metric from the tested rows' out-of-fold predictions"
+        )
     saved = SavedModel(
         points=final,
         outcome=provenance.outcome,
@@ -186,7 +213,8 @@ def fit_and_validate(
             "rows": provenance.rows,
             "missing_by_predictor": table.missing_counts(),
             "validation": {
-                "folds": settings.folds,
+                "folds": int(oof.fold.max()) + 1,
+                "scheme": method["validation"],
                 "seed": settings.seed,
                 "flag_rule": rule.describe(),
                 "flag_share": rule.share,
@@ -196,7 +224,7 @@ def fit_and_validate(
         },
     )
     return RiskResult(
-        table, settings, provenance, oof, evaluation, plain, comparison, tradeoffs, saved
+        table, settings, provenance, oof, evaluation, plain, comparison, tradeoffs, saved, method
     )
 
 
@@ -204,7 +232,7 @@ def _compare(table: RiskTable, oof: OutOfFold, flags: BoolArray, seed: int) -> C
     if table.compare is None or oof.compare_probability is None:
         return None
     present = ~np.isnan(table.compare)
-    rows = np.flatnonzero(present)
+    rows = np.flatnonzero(present & oof.tested)
     y = table.outcome[rows]
     groups = {c: v[rows] for c, v in table.groups.items()}
     model_flags = flags[rows]
@@ -212,7 +240,7 @@ def _compare(table: RiskTable, oof: OutOfFold, flags: BoolArray, seed: int) -> C
     return Comparison(
         column=table.compare_name,
         rows=len(rows),
-        missing=int((~present).sum()),
+        missing=int((~present & oof.tested).sum()),
         instrument=evaluate(y, oof.compare_probability[rows], instrument_flags, groups),
         model=evaluate(y, oof.probability[rows], model_flags, groups),
         difference=auc_difference(y, oof.probability[rows], table.compare[rows]),

@@ -1,15 +1,19 @@
 """Out-of-fold validation: every person is scored by a model that never saw them.
 
-The rows are split into K stratified folds (scikit-learn's ``StratifiedKFold``, shuffled
-with a fixed seed). For each fold, the points model, the plain logistic yardstick and the
-compared instrument's calibration are fitted on the other K-1 folds and applied to it; the
-per-group thresholds (fairness trade-off, and the opt-in flag rule) are learnt on the same
-K-1 folds. All metrics are computed once on the pooled out-of-fold predictions.
+By default the rows are split into K stratified folds (scikit-learn's ``StratifiedKFold``,
+shuffled with a fixed seed). For each fold, the points model, the plain logistic yardstick
+and the compared instrument's calibration are fitted on the other K-1 folds and applied to
+it; the per-group thresholds (fairness trade-off, and the opt-in flag rule) are learnt on
+the same K-1 folds. All metrics are computed once on the pooled out-of-fold predictions.
+
+A caller may pass its own ``splits`` instead, e.g. a temporal validation (train on earlier
+index dates, test on later ones): rows in no test set are used for training only, and every
+metric is computed on the tested rows (``OutOfFold.tested``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +65,7 @@ class OutOfFold:
     probability: FloatArray
     score: IntArray
     fold: IntArray
+    tested: BoolArray
     plain: FloatArray
     single_flags: BoolArray
     equalised_flags: dict[str, BoolArray]
@@ -86,34 +91,71 @@ def check_folds(table: RiskTable, folds: int) -> None:
             f"only {smaller} of {table.n} rows {which}: too few for {folds} folds "
             "(each fold needs both outcomes)"
         )
+    if table.compare is not None:
+        scored = table.outcome[~np.isnan(table.compare)]
+        fewer = min(int(scored.sum()), int(len(scored) - scored.sum()))
+        if fewer < folds:
+            raise RiskModelError(
+                f"the compared column {table.compare_name!r} has a score for {len(scored)} "
+                f"rows: too few (of either outcome) for {folds} folds"
+            )
+
+
+Split = tuple[IntArray, IntArray]
+
+
+def stratified_splits(table: RiskTable, folds: int, seed: int) -> list[Split]:
+    """K stratified, shuffled folds: (train, test) row indices per fold.
+
+    Raises:
+        RiskModelError: when the outcome is too rare (or too common) for K folds.
+    """
+    check_folds(table, folds)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return [
+        (np.asarray(tr, np.int64), np.asarray(te, np.int64))
+        for tr, te in splitter.split(np.zeros(table.n), table.outcome)
+    ]
 
 
 def cross_validate(
     table: RiskTable,
     settings: ValidationSettings,
     progress: Callable[[str], None] = lambda _: None,
+    splits: Sequence[Split] | None = None,
 ) -> OutOfFold:
     """Out-of-fold predictions of the points model, the plain logistic model and the instrument.
 
+    Args:
+        table: The cohort.
+        settings: Folds, seed, flag rule and model settings.
+        progress: Called with "fold k of K".
+        splits: (train, test) row indices per fold; default :func:`stratified_splits`.
+            A row may be tested at most once.
+
     Raises:
-        RiskModelError: when the outcome is too rare (or too common) for K folds.
+        RiskModelError: too few outcomes for the folds, or a row tested twice.
     """
-    check_folds(table, settings.folds)
+    if splits is None:
+        splits = stratified_splits(table, settings.folds, settings.seed)
     rule = settings.flag
     y = table.outcome
     n = table.n
     probability = np.zeros(n)
     score = np.zeros(n, dtype=np.int64)
-    fold_of = np.zeros(n, dtype=np.int64)
+    fold_of = np.full(n, -1, dtype=np.int64)
+    tested = np.zeros(n, dtype=bool)
     plain = np.zeros(n)
     compare_p = None if table.compare is None else np.full(n, np.nan)
     equalised = {g: np.zeros(n, dtype=bool) for g in table.groups}
     min_count = settings.model.bands.min_count
-    splitter = StratifiedKFold(settings.folds, shuffle=True, random_state=settings.seed)
     # Small fits are slower with OpenMP threads fighting over shared cores than with one.
     with threadpool_limits(limits=1):
-        for k, (train, test) in enumerate(splitter.split(np.zeros(n), y)):
-            progress(f"fold {k + 1} of {settings.folds}")
+        for k, (train, test) in enumerate(splits):
+            progress(f"fold {k + 1} of {len(splits)}")
+            if tested[test].any():
+                raise RiskModelError("the validation splits test a row twice")
+            tested[test] = True
             model = fit_points_model(table, train, settings.model)
             probability[test] = model.probability(table, test)
             score[test] = model.score(table, test)
@@ -132,15 +174,18 @@ def cross_validate(
                 tr, te = train[present[train]], test[present[test]]
                 calibration = InstrumentCalibration().fit(table.compare[tr], y[tr])
                 compare_p[te] = calibration.probability(table.compare[te])
-    single = (
-        top_share(probability, flag_count(n, rule.share), settings.seed)
+    rows = np.flatnonzero(tested)
+    single = np.zeros(n, dtype=bool)
+    single[rows] = (
+        top_share(probability[rows], flag_count(len(rows), rule.share), settings.seed)
         if rule.share is not None
-        else probability >= float(rule.threshold or 0.0)
+        else probability[rows] >= float(rule.threshold or 0.0)
     )
     return OutOfFold(
         probability=probability,
         score=score,
         fold=fold_of,
+        tested=tested,
         plain=plain,
         single_flags=single,
         equalised_flags=equalised,
