@@ -51,6 +51,7 @@ def fit(
         str | None,
         typer.Option(
             "--equalise-fpr",
+            "--equalize-fpr",
             help="Opt-in: one threshold per value of this group column, chosen to equalise "
             "false-positive rates (reported with its cost).",
             metavar="GROUP_COLUMN",

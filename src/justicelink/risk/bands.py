@@ -107,13 +107,12 @@ class Banding:
         elif self.integer and self.lowest is not None:
             # The lowest value seen in training reads better than "< 21"; lower values
             # met later still fall in this band (docs/risk.md says so).
-            low, high = self.lowest, e[0] - 1
-            out = [fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"]
+            out = [self._range(self.lowest, e[0] - 1)]
         else:
             out = [f"< {fmt(e[0])}"]
         for lo, hi in itertools.pairwise(e):
             if self.integer and self.unit is not Unit.CALENDAR:
-                out.append(fmt(lo) if hi - lo == 1 else f"{fmt(lo)}–{fmt(hi - 1)}")
+                out.append(self._range(lo, hi - 1))
             elif self.unit is Unit.CALENDAR:
                 out.append(f"{fmt(lo)} to {fmt(hi - 1)}")
             else:
@@ -121,6 +120,13 @@ class Banding:
         out.append(f"≥ {fmt(e[-1])}" if self.unit is not Unit.CALENDAR else f"from {fmt(e[-1])}")
         suffix = {Unit.DAYS: " days", Unit.YEARS: " years"}.get(self.unit, "")
         return [label + suffix for label in out] + [MISSING_BAND]
+
+    def _range(self, low: float, high: float) -> str:
+        """An integer range: "21–23", "5", or "-3 to -1" (a dash after a minus misleads)."""
+        if low == high:
+            return self._format(low)
+        sep = "–" if low >= 0 else " to "
+        return f"{self._format(low)}{sep}{self._format(high)}"
 
     def _format(self, value: float) -> str:
         if self.unit is Unit.CALENDAR:

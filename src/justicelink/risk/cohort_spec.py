@@ -151,10 +151,12 @@ class CohortSpec(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _friendly_forms(cls, data: Any) -> Any:
-        """Accept ``group`` for ``groups``, a single group as a string, predictors as a list."""
+        """Accept `group` (a string for one), `equalize_fpr`, and predictors as a list."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
+        if "equalize_fpr" in data and "equalise_fpr" not in data:
+            data["equalise_fpr"] = data.pop("equalize_fpr")
         if "group" in data:
             if "groups" in data:
                 raise ValueError("give 'groups' or 'group', not both")
