@@ -143,18 +143,21 @@ def _print(doc: dict[str, Any]) -> None:
         f"ECE {doc['ece']:.4f}; flagged: {doc['flagging']['rule']} "
         f"({doc['flagging']['flagged']:,} people)."
     )
-    points = Table(title=f"Points (every {model['points_to_double_odds']:g} double the odds)")
-    for name in ("predictor", "band", "points", "training rows"):
-        points.add_column(name, justify="right" if name in ("points", "training rows") else "left")
+    points = Table(
+        title=f"Points (every {model['points_to_double_odds']:g} double the odds)",
+        caption="* no training rows: scored as the average person",
+        show_lines=True,
+    )
+    points.add_column("predictor")
+    points.add_column("band: points")
     for predictor in model["predictors"]:
-        for i, band in enumerate(predictor["bands"]):
-            unseen = " (none in training: average)" if band["training_rows"] == 0 else ""
-            points.add_row(
-                predictor["name"] if i == 0 else "",
-                band["band"] + unseen,
-                str(band["points"]),
-                f"{band['training_rows']:,}",
-            )
+        points.add_row(
+            predictor["name"],
+            " · ".join(
+                f"{b['band']}: [bold]{b['points']}[/]" + ("*" if b["training_rows"] == 0 else "")
+                for b in predictor["bands"]
+            ),
+        )
     out.print(points)
     out.print(
         "Probability by score: "

@@ -39,7 +39,7 @@ class BandSettings:
         min_rows: ... and at least this many rows.
     """
 
-    max_bands: int = 10
+    max_bands: int = 20
     min_share: float = 0.01
     min_rows: int = 20
 
@@ -80,16 +80,16 @@ class Banding:
     def assign(self, values: FloatArray | npt.NDArray[np.object_]) -> IntArray:
         """The band of each value."""
         if self.kind is PredictorKind.CATEGORY:
-            lookup = {level: i for i, level in enumerate(self.levels)}
-            other = len(self.levels)
-            return np.fromiter(
-                (
-                    self.missing_band if v is None else lookup.get(str(v), other)
-                    for v in np.asarray(values, dtype=object)
-                ),
-                dtype=np.int64,
-                count=len(values),
-            )
+            v = np.asarray(values, dtype=object)
+            missing = np.asarray([x is None for x in v], dtype=bool)
+            out = np.full(len(v), self.missing_band, dtype=np.int64)
+            if (~missing).any():  # look up each distinct value once
+                distinct, inverse = np.unique(v[~missing].astype(str), return_inverse=True)
+                lookup = {level: i for i, level in enumerate(self.levels)}
+                other = len(self.levels)
+                codes = np.asarray([lookup.get(str(d), other) for d in distinct], np.int64)
+                out[~missing] = codes[inverse]
+            return out
         x = np.asarray(values, dtype=np.float64)
         bands = np.searchsorted(np.asarray(self.edges, dtype=np.float64), x, side="right")
         return np.where(np.isnan(x), self.missing_band, bands).astype(np.int64)

@@ -36,7 +36,7 @@ class PlainLogistic:
 
     def __init__(self, min_count: int) -> None:
         self.min_count = min_count
-        self._regression = LogisticRegression(C=1.0, max_iter=2000)
+        self._regression = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
 
     def _blocks(self, table: RiskTable, rows: IntArray) -> tuple[FloatArray, ObjArray]:
         numeric = [p for p in table.predictors if p.kind is not PredictorKind.CATEGORY]

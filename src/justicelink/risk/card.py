@@ -26,21 +26,20 @@ def model_card(model: SavedModel, validation: dict[str, Any]) -> str:
         f"Scores run from {doc['score_range'][0]} to {doc['score_range'][1]}.",
         "",
     ]
+    lines += ["| predictor | band: points |", "| --- | --- |"]
+    unseen = False
     for predictor in doc["predictors"]:
-        lines += [
-            f"## {predictor['name']}",
-            "",
-            f"Source: {predictor['source']}",
-            "",
-            "| band | points | training rows |",
-            "| --- | ---: | ---: |",
-        ]
+        bands = []
         for band in predictor["bands"]:
-            unseen = " (not seen in training: average)" if band["training_rows"] == 0 else ""
-            lines.append(
-                f"| {band['band']}{unseen} | {band['points']} | {band['training_rows']:,} |"
-            )
-        lines.append("")
+            mark = "*" if band["training_rows"] == 0 else ""
+            unseen = unseen or bool(mark)
+            bands.append(f"{band['band']}: **{band['points']}**{mark}")
+        name = predictor["name"]
+        source = "" if predictor["source"] == name else f" ({predictor['source']})"
+        lines.append(f"| {name}{source} | {' · '.join(bands)} |")
+    if unseen:
+        lines.append("\n\\* No training rows: scored as the average person.")
+    lines.append("")
     lines += ["## Probability for a score", "", "| score | probability |", "| ---: | ---: |"]
     lines += [
         f"| {row['score']} | {_pct(row['probability'])} |" for row in doc["probability_by_score"]

@@ -93,7 +93,7 @@ class PredictorSpec(_Strict):
 class ModelSpec(_Strict):
     """How the points model is built (the defaults suit cohorts of a few thousand and up)."""
 
-    max_bands: int = Field(default=10, ge=2, le=50, description="Bands per number or date.")
+    max_bands: int = Field(default=20, ge=2, le=50, description="Bands per number or date.")
     min_band_share: float = Field(
         default=0.01, ge=0, le=0.5, description="A band holds at least this share of rows."
     )
@@ -102,7 +102,9 @@ class ModelSpec(_Strict):
         default=10, gt=0, description="Points that double the odds of the outcome."
     )
     penalty_c: float = Field(
-        default=1.0, gt=0, description="Inverse L2 penalty of the banded logistic regression."
+        default=0.03,
+        gt=0,
+        description="Inverse L2 penalty (scikit-learn C) of the banded regression.",
     )
 
 

@@ -18,17 +18,16 @@ Fitting, in three steps (scikit-learn does the fitting; nothing here optimises b
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from justicelink.risk.bands import Banding, BandSettings, fit_banding
-from justicelink.risk.table import FloatArray, IntArray, RiskTable
+from justicelink.risk.table import FloatArray, IntArray, PredictorKind, RiskTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class ModelSettings:
 
     bands: BandSettings = field(default_factory=BandSettings)
     points_to_double_odds: float = 10.0
-    penalty_c: float = 1.0
+    penalty_c: float = 0.03
 
     def to_json(self) -> dict[str, Any]:
         """The settings as stored in a saved model and printed in the manifest."""
@@ -116,42 +115,119 @@ class PointsModel:
         return sum(min(p) for p in self.points), sum(max(p) for p in self.points)
 
 
-def design_matrix(bandings: list[Banding] | tuple[Banding, ...], bands: IntArray) -> sp.csr_matrix:
-    """One indicator column per band of every predictor (``bands``: rows x predictors)."""
-    n, k = bands.shape
-    offsets = np.cumsum([0] + [b.n_bands for b in bandings[:-1]])
-    columns = (bands + offsets[None, :]).ravel()
-    width = sum(b.n_bands for b in bandings)
-    return sp.csr_matrix(
-        (np.ones(n * k), columns, np.arange(0, n * k + 1, k)), shape=(n, width), dtype=np.float64
-    )
+@dataclass(frozen=True, slots=True)
+class _Encoding:
+    """How one predictor's bands enter the regression.
+
+    Categories: one indicator per band, so the penalty pulls each band towards the average.
+    Numbers and dates: "thermometer" columns, ``band >= j`` for each cut j, so each
+    coefficient is the step between two neighbouring bands and the penalty pulls neighbours
+    together (a first-order smoothing prior: risk changes gradually with age, unless the
+    data insist). A missing value sets the thermometer columns to their training means (the
+    average person) and its own indicator, whose coefficient is the step from that average.
+    """
+
+    banding: Banding
+    means: FloatArray
+
+    @property
+    def ordered(self) -> bool:
+        return self.banding.kind is not PredictorKind.CATEGORY
+
+    @property
+    def width(self) -> int:
+        if self.ordered:
+            return self.banding.n_bands - 1  # cuts, plus the missing indicator
+        return self.banding.n_bands
+
+    @classmethod
+    def fit(cls, banding: Banding, bands: IntArray) -> _Encoding:
+        if banding.kind is PredictorKind.CATEGORY:
+            return cls(banding, np.zeros(0))
+        present = bands[bands != banding.missing_band]
+        cuts = np.arange(1, banding.n_bands - 1)
+        means = (
+            (present[:, None] >= cuts[None, :]).mean(axis=0)
+            if len(present)
+            else np.zeros(len(cuts))
+        )
+        return cls(banding, np.asarray(means, dtype=np.float64))
+
+    def columns(self, bands: IntArray) -> FloatArray:
+        n = len(bands)
+        if not self.ordered:
+            out = np.zeros((n, self.width))
+            out[np.arange(n), bands] = 1.0
+            return out
+        missing = bands == self.banding.missing_band
+        cuts = np.arange(1, self.banding.n_bands - 1)
+        thermometer = (bands[:, None] >= cuts[None, :]).astype(np.float64)
+        thermometer[missing] = self.means
+        return np.column_stack([thermometer, missing.astype(np.float64)])
+
+    def band_effects(self, coef: FloatArray) -> FloatArray:
+        """Log-odds effect of each band, from this predictor's coefficients."""
+        if not self.ordered:
+            return coef
+        steps, missing = coef[:-1], coef[-1]
+        values = np.concatenate([[0.0], np.cumsum(steps)])
+        return np.concatenate([values, [float(self.means @ steps) + missing]])
+
+
+def _merge_equal_neighbours(
+    banding: Banding, points: list[int], rows: list[int]
+) -> tuple[Banding, list[int], list[int]]:
+    """Join neighbouring bands of a number or date that score the same points.
+
+    Every score stays as it was; the card gets shorter (the smoothing makes neighbours
+    often equal once rounded).
+    """
+    if banding.kind is PredictorKind.CATEGORY:
+        return banding, points, rows
+    edges = list(banding.edges)
+    values, counts = points[:-1], rows[:-1]
+    i = 1
+    while i < len(values):
+        if values[i] == values[i - 1]:
+            counts[i - 1] += counts.pop(i)
+            values.pop(i)
+            edges.pop(i - 1)
+        else:
+            i += 1
+    merged = replace(banding, edges=tuple(edges))
+    return merged, [*values, points[-1]], [*counts, rows[-1]]
 
 
 def fit_points_model(table: RiskTable, rows: IntArray, settings: ModelSettings) -> PointsModel:
     """Fit a points score on the training ``rows`` (indices into ``table``)."""
     y = table.outcome[rows]
-    bandings = tuple(fit_banding(p, rows, settings.bands) for p in table.predictors)
+    bandings = [fit_banding(p, rows, settings.bands) for p in table.predictors]
     bands = np.column_stack(
         [b.assign(p.values[rows]) for b, p in zip(bandings, table.predictors, strict=True)]
     ).astype(np.int64)
-    regression = LogisticRegression(C=settings.penalty_c, max_iter=2000)
-    regression.fit(design_matrix(bandings, bands), y)
+    encodings = [_Encoding.fit(b, bands[:, k]) for k, b in enumerate(bandings)]
+    design = np.hstack([e.columns(bands[:, k]) for k, e in enumerate(encodings)])
+    # Newton steps suit many rows and few, strongly correlated (thermometer) columns.
+    regression = LogisticRegression(C=settings.penalty_c, solver="newton-cholesky", max_iter=200)
+    regression.fit(design, y)
     coef = regression.coef_[0]
     scale = settings.points_to_double_odds / math.log(2)
     points: list[tuple[int, ...]] = []
     band_rows: list[tuple[int, ...]] = []
     start = 0
-    for k, banding in enumerate(bandings):
-        block = coef[start : start + banding.n_bands]
-        start += banding.n_bands
-        points.append(tuple(int(v) for v in np.round((block - block.min()) * scale)))
-        counts = np.bincount(bands[:, k], minlength=banding.n_bands)
-        band_rows.append(tuple(int(c) for c in counts))
-    score = np.zeros(len(rows), dtype=np.float64)
-    for k in range(len(bandings)):
-        score += np.asarray(points[k], dtype=np.float64)[bands[:, k]]
+    for k, encoding in enumerate(encodings):
+        effects = encoding.band_effects(coef[start : start + encoding.width])
+        start += encoding.width
+        counts = np.bincount(bands[:, k], minlength=bandings[k].n_bands)
+        seen = effects[counts > 0] if (counts > 0).any() else effects
+        pts = [int(v) for v in np.round((effects - seen.min()) * scale)]
+        bandings[k], pts, kept = _merge_equal_neighbours(bandings[k], pts, [int(c) for c in counts])
+        points.append(tuple(pts))
+        band_rows.append(tuple(kept))
+    model = PointsModel(tuple(bandings), tuple(points), tuple(band_rows), 0.0, 0.0, settings)
+    score = model.score(table, rows).astype(np.float64)
     intercept, slope = _score_calibration(score, y)
-    return PointsModel(bandings, tuple(points), tuple(band_rows), intercept, slope, settings)
+    return replace(model, intercept=intercept, slope=slope)
 
 
 def _score_calibration(score: FloatArray, y: npt.NDArray[np.int8]) -> tuple[float, float]:
