@@ -137,6 +137,7 @@ def test_date_formats_from_the_mapping(tmp_path: Path) -> None:
         ("outcome: y\npredictors: {age: numbr}\n", "predictors.age"),
         ("outcome: y\npredictors: {age: number}\ncolour: red\n", "colour: Extra inputs"),
         ("outcome: [y\n", "malformed YAML"),
+        ("outcome: age\npredictors: {age: number}\n", "the outcome cannot be a predictor"),
     ],
 )
 def test_mapping_errors_are_one_line(tmp_path: Path, mapping: str, message: str) -> None:

@@ -114,6 +114,9 @@ def read_cohort(data: Path, mapping: Path, compare: str | None = None) -> Cohort
         raise SourceFileNotFoundError(f"{data}: cohort file not found")
     compare = compare or spec.compare
     predictors = spec.predictor_specs()
+    for name, p in predictors.items():
+        if spec.outcome in (p.column or name, p.since):
+            raise MappingError(f"{mapping}: predictors.{name}: the outcome cannot be a predictor")
     excluded, protected_used = _protected(spec, predictors, mapping)
     used = {name: p for name, p in predictors.items() if name not in {e.name for e in excluded}}
     if not used:

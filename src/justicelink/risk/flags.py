@@ -131,8 +131,10 @@ def equal_fpr_thresholds(
         flagged = sum(int((probability[m] >= t[k]).sum()) for k, m in masks.items())
         return flagged / len(probability)
 
+    # share_at is a rising step function of the rate, so a root finder needing a sign change
+    # (scipy.optimize.brentq) may find none; forty halvings pin the rate to 1e-12.
     lo, hi = 0.0, 1.0
-    for _ in range(40):  # share_at rises with the rate: bisect for the target share
+    for _ in range(40):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if share_at(mid) < share else (lo, mid)
     best = min((lo, hi), key=lambda r: abs(share_at(r) - share))
