@@ -144,3 +144,22 @@ def test_own_splits_validate_on_the_tested_rows_only(tmp_path: Path) -> None:
     assert doc["auc"] == pytest.approx(auc(table.outcome[later], result.oof.probability[later]))
     with pytest.raises(RiskModelError, match="test a row twice"):
         cross_validate(table, ValidationSettings(), splits=[(earlier, later), (earlier, later)])
+
+
+def test_a_tiny_cohort_still_gives_strict_json(tmp_path: Path) -> None:
+    # 60 people, a group value where everyone reoffended: rates without a denominator are
+    # null, never NaN or Infinity.
+    cohort = make_cohort(60, seed=9)
+    for i in range(5):
+        cohort.columns["race"][i] = "Group Z"
+        cohort.columns["two_year_recid"][i] = "1"
+    cohort.write(tmp_path)
+    fit = fit_cohort(
+        tmp_path / "cohort.csv",
+        tmp_path / "cohort.yaml",
+        folds=3,
+        equalise_fpr="race",
+        compare="decile_score",
+    )
+    text = json.dumps(fit.result.to_json(), allow_nan=False)
+    assert json.loads(text)["by_group"]["race"]["Group Z"]["fpr"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,10 @@ from justicelink.risk.table import FloatArray, ObjArray
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 6)
+    """Six decimals; ``None`` for a missing or infinite value (JSON has no Infinity)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 6)
 
 
 @dataclass(frozen=True, slots=True)

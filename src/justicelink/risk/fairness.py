@@ -15,6 +15,7 @@ different observed rate by group (the PPV gap), and more errors in total.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 6)
+    """Six decimals; ``None`` for a missing or infinite value (JSON has no Infinity)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 6)
 
 
 @dataclass(frozen=True, slots=True)
