@@ -13,6 +13,7 @@ refines, so callers may catch either::
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
+    ├── RiskModelError (ValueError)      a risk model cannot be fitted, read or applied as asked
     ├── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
     ├── InputError (ValueError)          typed text breaks a rule (purpose, password, name)
     └── CooperationError (ValueError)    a cooperation request or reference file is unusable
@@ -63,6 +64,10 @@ class StoreError(RuntimeError, JusticelinkError):
 
 class UserError(ValueError, JusticelinkError):
     """A user account cannot be created or changed as asked (unknown role, name taken)."""
+
+
+class RiskModelError(ValueError, JusticelinkError):
+    """A risk model cannot be fitted (too few outcomes for the folds), read or applied."""
 
 
 class AuthError(PermissionError, JusticelinkError):

@@ -17,6 +17,7 @@ from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import measures as measures_cmd
 from justicelink.cli import query as query_cmd
 from justicelink.cli import report as report_cmd
+from justicelink.cli import risk as risk_cmd
 from justicelink.cli import synth as synth_cmd
 from justicelink.cli import users as users_cmd
 from justicelink.cli import web as web_cmd
@@ -56,6 +57,7 @@ app.command("serve")(web_cmd.serve)
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(coop_cmd.app, name="coop")
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main() -> None:
