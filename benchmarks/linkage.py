@@ -206,11 +206,13 @@ def _justicelink(
 ) -> tuple[dict[str, str], dict[str, float]]:
     from justicelink.linkage.prepare import prepare_rows
     from justicelink.linkage.run import link_records
+    from justicelink.warehouse.port import open_linkage
 
     clock = time.perf_counter()
     prepared, _ = prepare_rows(rows, case_refs)
     prepare_s = time.perf_counter() - clock
-    linked = link_records(prepared, rows.column("record_id"), THRESHOLD)
+    with open_linkage() as backend:
+        linked = link_records(backend, prepared, rows.column("record_id"), THRESHOLD)
     clusters = dict(
         zip(
             linked.clusters.column("unique_id").to_pylist(),
@@ -227,13 +229,11 @@ def _blocking(
     """The pairs the model's blocking rules choose, and the true pairs among them."""
     from justicelink.linkage.model import LinkageEngine
     from justicelink.linkage.prepare import prepare_rows
+    from justicelink.warehouse.port import open_linkage
 
     prepared, _ = prepare_rows(rows, case_refs)
-    engine = LinkageEngine.open(prepared)
-    try:
-        found = engine.blocking_recall(truth)
-    finally:
-        engine.close()
+    with open_linkage() as backend:
+        found = LinkageEngine.open(backend, prepared).blocking_recall(truth)
     return {"seconds": time.perf_counter() - clock, "blocking": found.as_dict()}
 
 

@@ -12,7 +12,7 @@ import pytest
 from justicelink.linkage import model as model_module
 from justicelink.linkage.model import LinkageEngine
 from justicelink.linkage.prepare import SOURCE_COLUMNS, prepare_rows, read_case_refs, read_records
-from justicelink.warehouse.port import open_warehouse
+from justicelink.warehouse.port import open_linkage, open_warehouse
 
 
 def _rows(*records: dict[str, object]) -> pa.Table:
@@ -54,11 +54,8 @@ def _kept(monkeypatch: pytest.MonkeyPatch, without_one_typo_rules: bool) -> int:
         assert len(rules) == len(model_module.blocking_rules()) - 2
         monkeypatch.setattr(model_module, "blocking_rules", lambda: rules)
     records, _ = prepare_rows(_TYPO_PAIRS)
-    engine = LinkageEngine.open(records)
-    try:
-        found = engine.blocking_recall(_TYPO_TRUTH)
-    finally:
-        engine.close()
+    with open_linkage() as backend:
+        found = LinkageEngine.open(backend, records).blocking_recall(_TYPO_TRUTH)
     assert found.true_pairs == 2
     return found.kept
 
@@ -86,11 +83,8 @@ def test_blocking_keeps_nearly_every_true_pair_of_a_synthetic_country(
         r["record_id"]: by_row[(r["source_file"], str(r["source_row"]))]
         for r in rows.select(["record_id", "source_file", "source_row"]).to_pylist()
     }
-    engine = LinkageEngine.open(records)
-    try:
-        found = engine.blocking_recall(truth)
-    finally:
-        engine.close()
+    with open_linkage() as backend:
+        found = LinkageEngine.open(backend, records).blocking_recall(truth)
     compared = [truth[r] for r in records.column("unique_id").to_pylist()]
     sizes = {p: compared.count(p) for p in set(compared)}
     assert found.true_pairs == sum(n * (n - 1) // 2 for n in sizes.values()) > 500

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlglot.expressions as exp
 
 from justicelink.linkage import model as model_module
-from justicelink.linkage.model import LinkageEngine, memory_limit, predict_chunks
+from justicelink.linkage.model import LinkageEngine, predict_chunks
 from justicelink.linkage.prepare import prepare_rows, read_case_refs, read_records
 from justicelink.linkage.run import stored_model
-from justicelink.warehouse.port import open_warehouse
+from justicelink.warehouse import duckdb as duckdb_module
+from justicelink.warehouse.duckdb import memory_limit
+from justicelink.warehouse.port import open_linkage, open_warehouse
 
 
 def test_chunks_grow_with_the_records() -> None:
@@ -24,9 +27,9 @@ def test_chunks_grow_with_the_records() -> None:
 
 
 def test_the_memory_limit_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(model_module.MEMORY_ENV, "3GB")
+    monkeypatch.setenv(duckdb_module.MEMORY_ENV, "3GB")
     assert memory_limit() == "3GB"
-    monkeypatch.delenv(model_module.MEMORY_ENV)
+    monkeypatch.delenv(duckdb_module.MEMORY_ENV)
     assert memory_limit().endswith("GB") and int(memory_limit()[:-2]) >= 1
 
 
@@ -40,15 +43,15 @@ def test_chunked_scoring_keeps_the_same_pairs(
 
     def scored(chunk_records: int) -> list[tuple[object, ...]]:
         monkeypatch.setattr(model_module, "CHUNK_RECORDS", chunk_records)
-        engine = LinkageEngine.open(records, trained)
-        try:
+        with open_linkage() as backend:
+            engine = LinkageEngine.open(backend, records, trained)
             frame = engine.predict(0.01)
-            return engine.connection.sql(
-                "SELECT unique_id_l, unique_id_r, round(match_probability, 9) "
-                f"FROM {frame.physical_name} ORDER BY 1, 2"
-            ).fetchall()
-        finally:
-            engine.close()
+            table = backend.query(
+                exp.select("unique_id_l", "unique_id_r", "round(match_probability, 9) AS p")
+                .from_(exp.to_table(frame.physical_name))
+                .order_by("unique_id_l", "unique_id_r")
+            )
+        return [tuple(r.values()) for r in table.to_pylist()]
 
     whole = scored(10**9)
     assert len(whole) > 100

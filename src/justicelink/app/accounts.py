@@ -29,9 +29,9 @@ def warehouse_agencies(warehouse: Path) -> set[str]:
         SourceFileNotFoundError: no warehouse at ``warehouse``.
         WarehouseError: it cannot be read (e.g. a running server holds it for writing).
     """
-    from justicelink.warehouse.port import open_warehouse
+    from justicelink.warehouse.port import open_warehouse, warehouse_exists
 
-    if not warehouse.is_file():
+    if not warehouse_exists(warehouse):
         raise SourceFileNotFoundError(
             f"{warehouse}: no warehouse here to check the agency against (give --warehouse "
             "FILE or --agencies LIST)"

@@ -25,7 +25,7 @@ from justicelink.measures.caveats import Note, notes
 from justicelink.measures.engine import Result, compute
 from justicelink.publication import DEFAULT_DATAFLOW, Headline, build_manifest, headline, publish
 from justicelink.publication.sdmx import check_ref_area
-from justicelink.warehouse.port import Warehouse, open_warehouse
+from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 Progress = Callable[[str], Any]
 _DRAWN = "record_person_draw"
@@ -242,6 +242,7 @@ def measure(
     *,
     truth_dir: Path | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> MeasuresReport:
     """Compute every measure, protect the tables and, given ``out``, write them.
 
@@ -254,12 +255,12 @@ def measure(
         check_ref_area(settings.ref_area)
     if settings.draws < 0:
         raise MeasureError(f"draws {settings.draws}: must be 0 or more")
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` and `link` first"
         )
     say = progress or (lambda _name: None)
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         computed = compute(warehouse, MEASURES, progress=say)
         say("disclosure control")
         protected = protect(

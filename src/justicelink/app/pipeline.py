@@ -6,6 +6,7 @@ alone orders the stages (``demo``: synth -> ingest -> link -> measure -> report)
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from justicelink.linkage.run import link as run_link
 from justicelink.report.build import render, sections
 from justicelink.report.quality import Quality, data_quality
 from justicelink.synth import SynthSummary, generate_country
-from justicelink.warehouse.port import open_warehouse
+from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
 
 Progress = Callable[[str], Any]
 
@@ -41,9 +42,10 @@ def ingest(
     warehouse: Path,
     *,
     progress: Callable[[str, int, int], None] | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Load a folder of extracts (or its mapping file) into the warehouse."""
-    return load(source, warehouse, progress=progress)
+    return load(source, warehouse, progress=progress, engine=engine)
 
 
 def link(warehouse: Path, **options: Any) -> LinkReport:
@@ -51,8 +53,10 @@ def link(warehouse: Path, **options: Any) -> LinkReport:
     return run_link(warehouse, **options)
 
 
-def _quality(warehouse_path: Path, truth_dir: Path | None) -> tuple[Quality, dict[str, str]]:
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+def _quality(
+    warehouse_path: Path, truth_dir: Path | None, engine: Engine | None
+) -> tuple[Quality, dict[str, str]]:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         return data_quality(warehouse, truth_dir), sections(warehouse)
 
 
@@ -64,20 +68,23 @@ def report(
     truth_dir: Path | None = None,
     measured: MeasuresReport | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> Path:
     """Write the HTML report of the published (protected) measures.
 
     Args:
         measured: Measures already computed with the same settings (not computed again).
     """
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` and `link` first"
         )
     if measured is None:
         chosen = settings or PublishSettings()
-        measured = measure(warehouse_path, None, chosen, truth_dir=truth_dir, progress=progress)
-    quality, labels = _quality(warehouse_path, truth_dir)
+        measured = measure(
+            warehouse_path, None, chosen, truth_dir=truth_dir, progress=progress, engine=engine
+        )
+    quality, labels = _quality(warehouse_path, truth_dir, engine)
     return render(measured, quality, labels, out, source=warehouse_path.name)
 
 
@@ -117,15 +124,20 @@ def demo(
     seed: int = 1,
     settings: PublishSettings | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> DemoReport:
     """The whole pipeline on a synthetic country: synth -> ingest -> link -> measure -> report.
 
-    Writes ``out/country`` (extracts and truth), ``out/justicelink.duckdb``, ``out/measures``
-    (CSV, workbook, SDMX-CSV, manifest) and ``out/report.html``, and checks linkage and the
-    headline figures against the country's truth.
+    Writes ``out/country`` (extracts and truth), the warehouse (``out/justicelink.duckdb``, or
+    the Parquet folder ``out/warehouse`` on Spark), ``out/measures`` (CSV, workbook,
+    SDMX-CSV, manifest) and ``out/report.html``, and checks linkage and the headline figures
+    against the country's truth.
     """
     say = progress or (lambda _stage: None)
-    country, warehouse = out / "country", out / "justicelink.duckdb"
+    chosen_engine = engine or Engine("duckdb")
+    spark = chosen_engine.name == "spark"
+    country = out / "country"
+    warehouse = out / ("warehouse" if spark else "justicelink.duckdb")
     truth = country / "truth"
     seconds: dict[str, float] = {}
 
@@ -136,15 +148,16 @@ def demo(
     say("synth: generating the synthetic country")
     summary = generate_country(country, people=people, seed=seed)
     timed("synth", clock)
-    for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
-        stale.unlink(missing_ok=True)  # a fresh warehouse for a fresh country
+    _remove_warehouse(warehouse)  # a fresh warehouse for a fresh country
     clock = time.perf_counter()
     say("ingest: loading the extracts")
-    loaded = ingest(country, warehouse)
+    loaded = ingest(country, warehouse, engine=chosen_engine)
     timed("ingest", clock)
     clock = time.perf_counter()
     say("link: joining records into persons")
-    linked = link(warehouse, truth_dir=truth, progress=lambda s: say(f"link: {s}"))
+    linked = link(
+        warehouse, truth_dir=truth, progress=lambda s: say(f"link: {s}"), engine=chosen_engine
+    )
     timed("link", clock)
     clock = time.perf_counter()
     chosen = settings or PublishSettings(ref_area=loaded.ref_area)
@@ -154,10 +167,26 @@ def demo(
         chosen,
         truth_dir=truth,
         progress=lambda s: say(f"measures: {s}"),
+        engine=chosen_engine,
     )
     timed("measures", clock)
     clock = time.perf_counter()
     say("report")
-    page = report(warehouse, out / "report.html", chosen, truth_dir=truth, measured=measured)
+    page = report(
+        warehouse,
+        out / "report.html",
+        chosen,
+        truth_dir=truth,
+        measured=measured,
+        engine=chosen_engine,
+    )
     timed("report", clock)
     return DemoReport(summary, loaded, linked, measured, page, seconds)
+
+
+def _remove_warehouse(location: Path) -> None:
+    if location.is_dir():
+        shutil.rmtree(location)
+    for stale in (location, location.with_name(location.name + ".wal")):
+        if stale.is_file():
+            stale.unlink()

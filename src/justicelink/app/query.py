@@ -9,10 +9,12 @@ import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError, SourceFileNotFoundError
-from justicelink.warehouse.port import open_warehouse
+from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
 
 
-def query(warehouse_path: Path, sql: str, *, limit: int | None = 1000) -> pa.Table:
+def query(
+    warehouse_path: Path, sql: str, *, limit: int | None = 1000, engine: Engine | None = None
+) -> pa.Table:
     """Run one SELECT on the warehouse, opened read-only (nothing can be changed).
 
     Args:
@@ -23,7 +25,7 @@ def query(warehouse_path: Path, sql: str, *, limit: int | None = 1000) -> pa.Tab
         SourceFileNotFoundError: No warehouse at ``warehouse_path``.
         MeasureError: The text is not one SELECT, or the warehouse refuses it.
     """
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` first"
         )
@@ -36,7 +38,7 @@ def query(warehouse_path: Path, sql: str, *, limit: int | None = 1000) -> pa.Tab
     tree = statements[0]
     if limit is not None:
         tree = exp.select("*").from_(tree.subquery("q")).limit(limit)
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         try:
             return warehouse.fetch_arrow(tree)
         except Exception as exc:  # the engine's own message, on one line

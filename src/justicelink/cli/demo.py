@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import SPARK_MASTER, engine_of, err, out, print_json, user_errors
 
 
 def demo(
@@ -18,6 +18,14 @@ def demo(
         int, typer.Option(help="True persons in the synthetic country.", min=1)
     ] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same country).")] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb (the warehouse is one file) or spark (a folder of Parquet tables, "
+            "linked and measured by Apache Spark)."
+        ),
+    ] = "duckdb",
+    spark_master: SPARK_MASTER = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print what was written as JSON.")
     ] = False,
@@ -25,13 +33,15 @@ def demo(
     """Run synth -> ingest -> link -> measures -> report on a synthetic country.
 
     Writes DIR/country (the extracts and their truth), DIR/justicelink.duckdb (the
-    warehouse), DIR/measures (CSV, Excel, SDMX-CSV and manifest.json, after disclosure
-    control) and DIR/report.html, and checks the linkage and the headline measures against
-    the country's truth.
+    warehouse; with --engine spark, the Parquet folder DIR/warehouse), DIR/measures (CSV,
+    Excel, SDMX-CSV and manifest.json, after disclosure control) and DIR/report.html, and
+    checks the linkage and the headline measures against the country's truth.
 
-    Example:
+    Examples:
 
         justicelink demo --out demo --people 20000
+
+        justicelink demo --out demo-spark --engine spark
     """
     with user_errors():
         from justicelink.app.pipeline import demo as run_demo
@@ -42,6 +52,7 @@ def demo(
                 people=people,
                 seed=seed,
                 progress=lambda s: status.update(f"[bold]demo[/] {s}"),
+                engine=engine_of(engine, spark_master),
             )
     summary = done.to_json()
     if as_json:

@@ -9,10 +9,21 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import (
+    ENGINE,
+    SPARK_MASTER,
+    engine_of,
+    err,
+    out,
+    print_json,
+    user_errors,
+)
 from justicelink.ingest import IngestReport
 
-WAREHOUSE_HELP = "DuckDB warehouse file (created if missing)."
+WAREHOUSE_HELP = (
+    "The warehouse, created if missing: a DuckDB file, or with --engine spark a folder of "
+    "Parquet tables."
+)
 
 
 def ingest(
@@ -21,6 +32,8 @@ def ingest(
         typer.Argument(help="Folder holding agencies.yaml and the extracts, or the mapping file."),
     ],
     warehouse: Annotated[Path, typer.Option(help=WAREHOUSE_HELP)] = Path("justicelink.duckdb"),
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the reconciliation as JSON.")
     ] = False,
@@ -40,7 +53,7 @@ def ingest(
     The mapping format is documented in docs/mapping.md.
     """
     with user_errors():
-        from justicelink.ingest import ingest as run_ingest
+        from justicelink.app.pipeline import ingest as run_ingest
 
         with Progress(
             TextColumn("[bold]ingest[/] {task.description}"),
@@ -55,7 +68,9 @@ def ingest(
             def progress(label: str, done: int, total: int) -> None:
                 bar.update(task, description=label, completed=done, total=total)
 
-            report = run_ingest(source, warehouse, progress=progress)
+            report = run_ingest(
+                source, warehouse, progress=progress, engine=engine_of(engine, spark_master)
+            )
     if as_json:
         print_json(report.to_json())
     else:

@@ -9,10 +9,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import (
+    ENGINE,
+    SPARK_MASTER,
+    engine_of,
+    err,
+    out,
+    print_json,
+    user_errors,
+)
 from justicelink.linkage.model import DEFAULT_THRESHOLD
 
-WAREHOUSE = Annotated[Path, typer.Option(help="DuckDB warehouse file, after `justicelink ingest`.")]
+WAREHOUSE = Annotated[
+    Path,
+    typer.Option(help="The warehouse (a DuckDB file, or a Spark Parquet folder), after ingest."),
+]
 AS_JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 app = typer.Typer(
@@ -61,13 +72,15 @@ def link(
     save_model: Annotated[
         Path | None, typer.Option(help="Also write the model used to this JSON file.")
     ] = None,
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_json: AS_JSON = False,
 ) -> None:
     """Link the person records of the warehouse into persons."""
     if ctx.invoked_subcommand is not None:
         return
     with user_errors():
-        from justicelink.linkage.run import link as run_link
+        from justicelink.app.pipeline import link as run_link
         from justicelink.linkage.run import load_model
 
         chosen = load_model(model) if model is not None else None
@@ -80,6 +93,7 @@ def link(
                 reuse_stored_model=reuse_model,
                 truth_dir=evaluate,
                 progress=lambda stage: status.update(f"[bold]link[/] {stage}"),
+                engine=engine_of(engine, spark_master),
             )
         if save_model is not None:
             save_model.write_text(json.dumps(report.model, indent=2), encoding="utf-8")

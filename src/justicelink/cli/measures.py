@@ -8,14 +8,22 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import (
+    ENGINE,
+    SPARK_MASTER,
+    engine_of,
+    err,
+    out,
+    print_json,
+    user_errors,
+)
 from justicelink.disclosure import METHODS
 from justicelink.publication import DEFAULT_DATAFLOW
 
 
 def measures(
     warehouse: Annotated[
-        Path, typer.Option(help="DuckDB warehouse file, after `ingest` and `link`.")
+        Path, typer.Option(help="The warehouse (DuckDB file or Spark folder), after link.")
     ] = Path("justicelink.duckdb"),
     out_dir: Annotated[
         Path | None,
@@ -65,6 +73,8 @@ def measures(
             metavar="TRUTH_DIR",
         ),
     ] = None,
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the headline figures and catalogue as JSON.")
     ] = False,
@@ -105,6 +115,7 @@ def measures(
                 settings,
                 truth_dir=truth,
                 progress=lambda name: status.update(f"[bold]measures[/] {name}"),
+                engine=engine_of(engine, spark_master),
             )
     if as_json:
         print_json(report.to_json())

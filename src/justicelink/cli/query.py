@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from justicelink.cli._common import out, print_json, user_errors
+from justicelink.cli._common import ENGINE, SPARK_MASTER, engine_of, out, print_json, user_errors
 
 
 def query(
@@ -19,6 +19,8 @@ def query(
         "justicelink.duckdb"
     ),
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).", min=0)] = 1000,
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write the rows as CSV.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Write the rows as JSON.")] = False,
 ) -> None:
@@ -37,7 +39,7 @@ def query(
     with user_errors():
         from justicelink.app.query import query as run
 
-        table = run(warehouse, sql, limit=limit or None)
+        table = run(warehouse, sql, limit=limit or None, engine=engine_of(engine, spark_master))
     rows = table.to_pylist()
     if as_json:
         print_json({"columns": table.column_names, "rows": rows})

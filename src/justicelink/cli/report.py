@@ -7,13 +7,21 @@ from typing import Annotated
 
 import typer
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import (
+    ENGINE,
+    SPARK_MASTER,
+    engine_of,
+    err,
+    out,
+    print_json,
+    user_errors,
+)
 from justicelink.disclosure import METHODS
 
 
 def report(
     warehouse: Annotated[
-        Path, typer.Option(help="DuckDB warehouse file, after `ingest` and `link`.")
+        Path, typer.Option(help="The warehouse (DuckDB file or Spark folder), after link.")
     ] = Path("justicelink.duckdb"),
     out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
         "report.html"
@@ -36,6 +44,8 @@ def report(
             metavar="TRUTH_DIR",
         ),
     ] = None,
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the file written as JSON.")
     ] = False,
@@ -62,6 +72,7 @@ def report(
                 settings,
                 truth_dir=truth,
                 progress=lambda s: status.update(f"[bold]report[/] {s}"),
+                engine=engine_of(engine, spark_master),
             )
     if as_json:
         print_json({"report": str(path), "bytes": path.stat().st_size})

@@ -197,6 +197,12 @@ class Attacker:
             self.solver.changeObjectiveSense(sense)
             self.solver.run()
             status = self.solver.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnknown:
+                # Warm-started from the other direction's basis, the dual simplex can stop
+                # without a verdict on an unbounded problem: solve again from scratch.
+                self.solver.clearSolver()
+                self.solver.run()
+                status = self.solver.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
                 found.append(float(self.solver.getInfo().objective_function_value))
             elif status in (

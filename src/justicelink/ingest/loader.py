@@ -10,6 +10,7 @@ problem is listed in ``value_issue``. Reloading a file replaces what it loaded b
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from justicelink.ingest.transform import (
 )
 from justicelink.model.canonical import ENTITY_TABLE, TABLES
 from justicelink.model.enums import Entity
-from justicelink.warehouse import Warehouse, open_warehouse
+from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 PROBLEMS = "_jl_problems"
 BLOCKED = "_jl_blocked"
@@ -111,6 +112,7 @@ def ingest(
     warehouse_path: Path,
     *,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Load the extracts described by ``source`` (a folder with agencies.yaml, or the file).
 
@@ -137,27 +139,23 @@ def ingest(
             iccs_column=ref.iccs,
             label_column=ref.label,
         )
-    created = not warehouse_path.exists()
+    created = not warehouse_exists(warehouse_path, engine)
     started_at = datetime.now(UTC)
     run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     try:
-        with open_warehouse(warehouse_path) as warehouse:
+        with open_warehouse(warehouse_path, engine=engine) as warehouse:
             warehouse.ensure_schema()
-            with warehouse.transaction():
-                _load_reference(warehouse, mapping, crosswalk)
-                reports = _load_files(warehouse, mapping, run_id, progress)
-                _recode_other_files(warehouse, [r.path for r in reports])
-                recovered = recover_codes(warehouse)
-                unmapped = unmapped_codes(warehouse, run_id)
-                reasons = quarantine_by_reason(warehouse, run_id)
-                _record_run(warehouse, mapping, run_id, started_at, reports)
+            with warehouse.staging() as stage, stage.transaction():
+                _load_reference(stage, mapping, crosswalk)
+                reports = _load_files(stage, mapping, run_id, progress)
+                _recode_other_files(stage, [r.path for r in reports])
+                recovered = recover_codes(stage)
+                unmapped = unmapped_codes(stage, run_id)
+                reasons = quarantine_by_reason(stage, run_id)
+                _record_run(stage, mapping, run_id, started_at, reports)
     except BaseException:
         if created:
-            for leftover in (
-                warehouse_path,
-                warehouse_path.with_name(warehouse_path.name + ".wal"),
-            ):
-                leftover.unlink(missing_ok=True)
+            _remove(warehouse_path)
         raise
     return IngestReport(
         run_id=run_id,
@@ -171,6 +169,15 @@ def ingest(
         seconds=time.perf_counter() - started,
         quarantine_reasons=reasons,
     )
+
+
+def _remove(location: Path) -> None:
+    """Remove a warehouse the failed run created (a DuckDB file, or a Parquet folder)."""
+    if location.is_dir():
+        shutil.rmtree(location, ignore_errors=True)
+        return
+    for leftover in (location, location.with_name(location.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _replace_rows(warehouse: Warehouse, table: str, rows: list[dict[str, Any]]) -> None:

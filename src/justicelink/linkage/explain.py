@@ -18,7 +18,7 @@ import sqlglot.expressions as exp
 from justicelink.errors import LinkageError, SourceFileNotFoundError
 from justicelink.linkage.model import LinkageEngine
 from justicelink.linkage.prepare import SOURCE_COLUMNS, prepare_rows, read_case_refs
-from justicelink.warehouse.port import Warehouse, open_warehouse
+from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 # The prepared columns each comparison looks at, shown beside its level.
 _SHOWN = {
@@ -111,15 +111,17 @@ def _name_frequency(warehouse: Warehouse, name_key: str | None) -> float | None:
     return float(value) if value else None
 
 
-def explain(warehouse_path: Path, record_a: str, record_b: str) -> Explanation:
+def explain(
+    warehouse_path: Path, record_a: str, record_b: str, *, engine: Engine | None = None
+) -> Explanation:
     """Score one pair with the latest run's model and return its waterfall."""
     from justicelink.linkage.run import stored_model
 
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: no warehouse here")
     if record_a == record_b:
         raise LinkageError(f"{record_a}: give two different records")
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         run_id, model = stored_model(warehouse)
         rows = _records(warehouse, [record_a, record_b])
         found = set(rows.column("record_id").to_pylist())
@@ -142,20 +144,15 @@ def explain(warehouse_path: Path, record_a: str, record_b: str) -> Explanation:
     if record_a not in by_id or record_b not in by_id:
         raise LinkageError("one of the records has neither name nor year of birth")
     left, right = by_id[record_a], by_id[record_b]
-    engine = LinkageEngine.open(prepared, model)
-    try:
-        scored = engine.linker.inference.score_pair(
+    with (
+        open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse,
+        warehouse.linkage() as backend,
+    ):
+        linkage = LinkageEngine.open(backend, prepared, model)
+        scored = linkage.linker.inference.score_pair(
             {**left, "tf_name_key": tf[record_a]}, {**right, "tf_name_key": tf[record_b]}
         )
-        result = (
-            engine.connection.sql(
-                f"select * from {scored.physical_name}"  # a table name Splink generated
-            )
-            .to_arrow_table()
-            .to_pylist()[0]
-        )
-    finally:
-        engine.close()
+        result = backend.to_arrow(scored).to_pylist()[0]
     return Explanation(record_a, record_b, _steps(model, result, left, right), threshold, linked_as)
 
 

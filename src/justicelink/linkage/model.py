@@ -16,26 +16,25 @@ Blocking rules decide which pairs are compared at all; on the synthetic country 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+import sqlglot
+import sqlglot.expressions as exp
+from splink import Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
-from splink.internals.blocking_rule_creator import BlockingRuleCreator
-from splink.internals.comparison_creator import ComparisonCreator
-from splink.internals.splink_dataframe import SplinkDataFrame
 
+from justicelink.errors import LinkageError
 from justicelink.linkage.evaluate import BlockingRecall
+from justicelink.warehouse.port import LinkageBackend
 
 # A pair at or above this probability is the same person unless told otherwise.
 DEFAULT_THRESHOLD = 0.9
@@ -49,11 +48,6 @@ _MIN_RECALL = 0.3
 # 71 s instead of 132 s; at 1e5 records no session reaches it.
 _EM_MAX_PAIRS = 2e6
 
-# DuckDB may take 80% of the machine's memory by default, but the prepared records and
-# Python's own objects live beside it in the same process: at 2.3 million records the kernel
-# killed the process before DuckDB spilled anything. Half the memory (or this variable, in
-# DuckDB's notation: "8GB") leaves them room; DuckDB spills the rest to its temp folder.
-MEMORY_ENV = "JUSTICELINK_LINK_MEMORY"
 # Above this many records the pairs are scored in chunks (Splink's num_chunks_left/right):
 # n x n passes over 1/n of the records on each side, each holding 1/n^2 of the pairs.
 CHUNK_RECORDS = 1_500_000
@@ -61,20 +55,12 @@ CHUNK_RECORDS = 1_500_000
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
-def memory_limit() -> str:
-    """DuckDB's memory limit for linkage: ``$JUSTICELINK_LINK_MEMORY`` or half the RAM."""
-    if os.environ.get(MEMORY_ENV):
-        return os.environ[MEMORY_ENV]
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{max(1, int(total / 2 / 2**30))}GB"
-
-
 def predict_chunks(records: int) -> int:
     """Chunks per side for scoring the pairs of ``records`` records (1: no chunking)."""
     return max(1, math.ceil(records / CHUNK_RECORDS))
 
 
-def comparisons() -> list[ComparisonCreator]:
+def comparisons() -> list[Any]:
     """The comparisons of the model, strongest level first."""
     names = cl.CustomComparison(
         output_column_name="name",
@@ -164,7 +150,7 @@ def comparisons() -> list[ComparisonCreator]:
     return [names, dob, sex, id_number, address, case, agency]
 
 
-def blocking_rules() -> list[BlockingRuleCreator]:
+def blocking_rules() -> list[Any]:
     """The rules that choose the pairs to compare (a pair is compared once, by the first).
 
     Every rule on a name also asks for some agreement on the date of birth, except for
@@ -215,44 +201,80 @@ def settings() -> SettingsCreator:
     )
 
 
+def _trained(fresh: dict[str, Any], saved: dict[str, Any]) -> dict[str, Any]:
+    """``fresh`` (this engine's SQL) with the parameters ``saved`` learned (another's).
+
+    Raises:
+        LinkageError: The saved model's comparisons are not this version's.
+    """
+    out: dict[str, Any] = json.loads(json.dumps(fresh))
+    out["probability_two_random_records_match"] = saved["probability_two_random_records_match"]
+    by_name = {c["output_column_name"]: c for c in saved.get("comparisons", [])}
+    for comparison in out["comparisons"]:
+        learned = by_name.get(comparison["output_column_name"])
+        levels = comparison["comparison_levels"]
+        if learned is None or len(learned["comparison_levels"]) != len(levels):
+            raise LinkageError(
+                f"the saved model's comparison {comparison['output_column_name']!r} is not "
+                "this version's: train a model on this engine instead"
+            )
+        for level, old in zip(levels, learned["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability", "tf_adjustment_weight"):
+                if key in old:
+                    level[key] = old[key]
+    return out
+
+
 @dataclass
 class LinkageEngine:
-    """A Splink linker over prepared records, on its own DuckDB connection."""
+    """A Splink linker over prepared records, in an engine session the warehouse gave.
 
-    connection: duckdb.DuckDBPyConnection
+    Only Splink's public API is used: the prior is set by passing the model as settings
+    JSON, and results come back through the session's own conversion to Arrow.
+    """
+
+    backend: LinkageBackend
     linker: Linker
-    records: SplinkDataFrame
-    spill: str
+    records: Any  # the registered input, a Splink data frame
     size: int
 
     @classmethod
-    def open(cls, records: pa.Table, model: dict[str, Any] | None = None) -> LinkageEngine:
+    def open(
+        cls, backend: LinkageBackend, records: pa.Table, model: dict[str, Any] | None = None
+    ) -> LinkageEngine:
         """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one."""
-        # Spill to a private temporary folder: an in-memory DuckDB would otherwise spill
-        # large joins into ".tmp" under the user's working directory and leave it there.
-        spill = tempfile.mkdtemp(prefix="justicelink-link-")
-        connection = duckdb.connect(
-            config={"temp_directory": spill, "memory_limit": memory_limit()}
-        )
-        db_api = DuckDBAPI(connection)
-        frame = db_api.register(records, table_name="linkage_input")
+        frame = backend.db_api.register(records, table_name="linkage_input")
         chosen: SettingsCreator | dict[str, Any] = settings() if model is None else model
+        if model is not None and model.get("sql_dialect", backend.dialect) != backend.dialect:
+            # Splink saves SQL in the dialect that trained the model (DuckDB quotes names
+            # "like this", which Spark reads as text, and names functions its own way): take
+            # this engine's own SQL of the same comparisons, with the learned parameters.
+            blank = Linker(frame, settings(), log_level=logging.ERROR).misc.save_model_to_json()
+            chosen = _trained(blank, model)
         linker = Linker(frame, chosen, log_level=logging.ERROR)
-        return cls(connection, linker, frame, spill, records.num_rows)
+        return cls(backend, linker, frame, records.num_rows)
+
+    def _prior(self) -> float:
+        return float(self.model_json()["probability_two_random_records_match"])
+
+    def _set_prior(self, value: float) -> None:
+        # Splink has no public setter for the prior: the model goes round through its JSON.
+        model = self.model_json()
+        model["probability_two_random_records_match"] = value
+        self.linker = Linker(self.records, model, log_level=logging.ERROR)
 
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
-        training = self.linker.training
         # Pairs with equal name and full date of birth are nearly all matches, but they are
         # only some of the matches: between _MIN_RECALL and all of them. That bounds the
         # share of matching pairs among all pairs.
-        training.estimate_probability_two_random_records_match(
+        self.linker.training.estimate_probability_two_random_records_match(
             [block_on("name_key", "dob_exact")], recall=1.0
         )
-        settings = self.linker._settings_obj  # Splink offers no public setter for the prior
-        floor = settings._probability_two_random_records_match
+        floor = self._prior()
         ceiling = min(floor / _MIN_RECALL, 0.5)
-        settings._probability_two_random_records_match = min(floor / _PRIOR_RECALL, ceiling)
+        self._set_prior(min(floor / _PRIOR_RECALL, ceiling))
+        training = self.linker.training
         training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
         # The share is then re-derived from what EM found within the date-of-birth and name
         # blocks (not the identity-number block: nearly all its pairs match, and turning its
@@ -268,11 +290,10 @@ class LinkageEngine:
                 populate_probability_two_random_records_match_from_trained_values=rederive,
                 max_pairs=_EM_MAX_PAIRS,
             )
-        learned = settings._probability_two_random_records_match
-        settings._probability_two_random_records_match = min(max(learned, floor), ceiling)
+        self._set_prior(min(max(self._prior(), floor), ceiling))
 
-    def predict(self, floor: float) -> SplinkDataFrame:
-        """Score every blocked pair; keep those at or above ``floor``."""
+    def predict(self, floor: float) -> Any:
+        """Score every blocked pair; keep those at or above ``floor`` (a Splink data frame)."""
         chunks = predict_chunks(self.size)
         if chunks == 1:
             return self.linker.inference.predict(threshold_match_probability=floor)
@@ -303,28 +324,13 @@ class LinkageEngine:
             {"unique_id": list(truth), "person": list(truth.values())},
             schema=pa.schema([("unique_id", pa.string()), ("person", pa.string())]),
         )
-        self.connection.register("blocking_truth", known)
-        try:
-            # Table names below are Splink's own or fixed here; no input reaches the SQL.
-            counts = self.connection.sql(
-                f"""
-                with t as (
-                    select b.unique_id, b.person from blocking_truth b
-                    join {self.records.physical_name} r using (unique_id)
-                ), sizes as (select count(*) as n from t group by person)
-                select
-                    (select count(*) from {pairs.physical_name}),
-                    (select coalesce(sum(n * (n - 1) // 2), 0) from sizes),
-                    (select count(*) from {pairs.physical_name} p
-                        join t a on a.unique_id = p.unique_id_l
-                        join t b on b.unique_id = p.unique_id_r
-                     where a.person = b.person)
-                """
-            ).fetchall()[0]
-        finally:
-            self.connection.unregister("blocking_truth")
-            pairs.drop_table_from_database_and_remove_from_cache()
-        return BlockingRecall(pairs=counts[0], true_pairs=int(counts[1]), kept=counts[2])
+        self.backend.register("blocking_truth", known)
+        counts = self.backend.query(_recall_query(self.records.physical_name, pairs.physical_name))
+        pairs.drop_table_from_database_and_remove_from_cache()
+        row = counts.to_pylist()[0]
+        return BlockingRecall(
+            pairs=int(row["pairs"]), true_pairs=int(row["true_pairs"]), kept=int(row["kept"])
+        )
 
     def model_json(self) -> dict[str, Any]:
         """The trained model as Splink settings JSON.
@@ -336,6 +342,62 @@ class LinkageEngine:
         result.pop("linker_uid", None)
         return result
 
-    def close(self) -> None:
-        self.connection.close()
-        shutil.rmtree(self.spill, ignore_errors=True)
+
+def _recall_query(records: str, pairs: str) -> exp.Expr:
+    """Pairs chosen, true pairs among the records, and true pairs chosen (one row).
+
+    ``records`` and ``pairs`` are table names Splink generated, placed as identifiers.
+    """
+    tree = sqlglot.parse_one(
+        """
+        WITH t AS (
+            SELECT b.unique_id, b.person FROM blocking_truth AS b
+            JOIN jl_records AS r ON r.unique_id = b.unique_id
+        ), sizes AS (SELECT count(*) AS n FROM t GROUP BY person)
+        SELECT
+            (SELECT count(*) FROM jl_pairs) AS pairs,
+            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM sizes) AS true_pairs,
+            (SELECT count(*) FROM jl_pairs AS p
+                JOIN t AS a ON a.unique_id = p.unique_id_l
+                JOIN t AS b ON b.unique_id = p.unique_id_r
+             WHERE a.person = b.person) AS kept
+        """,
+        read="duckdb",
+    )
+    names = {"jl_records": records, "jl_pairs": pairs}
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and node.name in names:
+            return exp.to_table(names[node.name]).as_(node.alias or node.name)
+        return node
+
+    return tree.transform(rename)
+
+
+def fingerprint(model: dict[str, Any]) -> str:
+    """SHA-256 of what a model learned, whatever engine's SQL it is written in.
+
+    The prior, and each comparison's levels by label with their m and u probabilities and
+    term-frequency weights: the same model scored on DuckDB or on Spark has one fingerprint.
+    """
+    learned = {
+        "prior": model.get("probability_two_random_records_match"),
+        "comparisons": [
+            [
+                comparison.get("output_column_name"),
+                [
+                    [
+                        level.get("label_for_charts"),
+                        level.get("m_probability"),
+                        level.get("u_probability"),
+                        level.get("tf_adjustment_weight"),
+                    ]
+                    for level in comparison.get("comparison_levels", [])
+                ],
+            ]
+            for comparison in model.get("comparisons", [])
+        ],
+        "blocking_rules": len(model.get("blocking_rules_to_generate_predictions", [])),
+    }
+    text = json.dumps(learned, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

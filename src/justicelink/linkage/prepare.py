@@ -303,9 +303,15 @@ def read_case_refs(warehouse: Warehouse) -> dict[str, list[str]]:
     """record id -> distinct case references of its events."""
     ref = exp.column("case_ref")
     query = (
-        exp.select("record_id", exp.func("list", exp.Distinct(expressions=[ref])))
+        exp.select("record_id", ref)
+        .distinct()
         .from_("case_event")
         .where(ref.is_(exp.null()).not_())
-        .group_by("record_id")
     )
-    return {str(rid): sorted(refs) for rid, refs in warehouse.fetch(query)}
+    rows = warehouse.fetch_arrow(query)
+    found: dict[str, list[str]] = {}
+    for rid, case in zip(
+        rows.column("record_id").to_pylist(), rows.column("case_ref").to_pylist(), strict=True
+    ):
+        found.setdefault(str(rid), []).append(str(case))
+    return {rid: sorted(refs) for rid, refs in found.items()}

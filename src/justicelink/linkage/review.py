@@ -16,7 +16,7 @@ import pyarrow as pa
 import sqlglot.expressions as exp
 
 from justicelink.errors import LinkageError, SourceFileNotFoundError
-from justicelink.warehouse.port import Warehouse, open_warehouse
+from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 DECISIONS = ("same", "different")
 # Columns shown for each side of a pair.
@@ -92,15 +92,23 @@ def uncertain_pairs(
     return warehouse.fetch(query, [low, high, threshold])
 
 
-def export_review(warehouse_path: Path, out: Path, *, low: float, high: float, limit: int) -> int:
+def export_review(
+    warehouse_path: Path,
+    out: Path,
+    *,
+    low: float,
+    high: float,
+    limit: int,
+    engine: Engine | None = None,
+) -> int:
     """Write the undecided pairs with probability in [low, high], nearest the threshold first.
 
     Returns:
         The number of pairs written.
     """
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: no warehouse here")
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         rows = uncertain_pairs(warehouse, low=low, high=high, limit=limit)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -110,7 +118,9 @@ def export_review(warehouse_path: Path, out: Path, *, low: float, high: float, l
     return len(rows)
 
 
-def import_review(warehouse_path: Path, path: Path, *, reviewer: str) -> dict[str, int]:
+def import_review(
+    warehouse_path: Path, path: Path, *, reviewer: str, engine: Engine | None = None
+) -> dict[str, int]:
     """Read reviewed decisions; a mistake is reported with file, row and column.
 
     Returns:
@@ -118,7 +128,7 @@ def import_review(warehouse_path: Path, path: Path, *, reviewer: str) -> dict[st
     """
     if not path.is_file():
         raise SourceFileNotFoundError(f"{path}: no such review file")
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: no warehouse here")
     decided: list[tuple[str, str, str, str]] = []
     counts = {"same": 0, "different": 0, "skipped": 0}
@@ -142,7 +152,7 @@ def import_review(warehouse_path: Path, path: Path, *, reviewer: str) -> dict[st
                 raise LinkageError(f"{where}, column record_id_r: needs two different records")
             decided.append((min(a, b), max(a, b), decision, (row.get("note") or "").strip()))
             counts[decision] += 1
-    with open_warehouse(warehouse_path) as warehouse:
+    with open_warehouse(warehouse_path, engine=engine) as warehouse:
         warehouse.ensure_schema()
         record_decisions(warehouse, decided, reviewer=reviewer, source=str(path))
     return counts
@@ -183,20 +193,8 @@ def record_decisions(
             "source_file": [source] * len(decided),
         }
     )
-    warehouse.register("incoming_decisions", table)
-    try:
-        with warehouse.transaction():
-            warehouse.execute(
-                exp.insert(
-                    exp.select(*[exp.column(c) for c in table.column_names]).from_(
-                        "incoming_decisions"
-                    ),
-                    "link_decision",
-                    columns=table.column_names,
-                )
-            )
-    finally:
-        warehouse.unregister("incoming_decisions")
+    with warehouse.transaction():
+        warehouse.append_rows("link_decision", table)
 
 
 def _known_records(warehouse: Warehouse, ids: list[str]) -> set[str]:

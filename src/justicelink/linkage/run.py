@@ -27,7 +27,13 @@ from justicelink.errors import LinkageError, SourceFileNotFoundError, WarehouseE
 from justicelink.linkage.evaluate import Evaluation, evaluate, read_truth, true_persons
 from justicelink.linkage.model import DEFAULT_THRESHOLD, LinkageEngine
 from justicelink.linkage.prepare import prepare_rows, read_case_refs, read_records
-from justicelink.warehouse.port import Warehouse, open_warehouse
+from justicelink.warehouse.port import (
+    Engine,
+    LinkageBackend,
+    Warehouse,
+    open_warehouse,
+    warehouse_exists,
+)
 
 # Pairs scored below this probability are not kept: they are neither links nor worth a
 # reviewer's time. Pairs at or above it are kept in ``link_pair`` for review and explanation.
@@ -135,6 +141,7 @@ def link(
     reuse_stored_model: bool = False,
     truth_dir: Path | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> LinkReport:
     """Link the person records of a warehouse into persons.
 
@@ -146,10 +153,11 @@ def link(
         reuse_stored_model: Use the model of the warehouse's latest run.
         truth_dir: A synthetic country's ``truth/`` folder to score the result against.
         progress: Called with the name of each stage as it starts.
+        engine: The warehouse's engine (told from the location by default).
     """
     if not 0.0 < threshold < 1.0:
         raise LinkageError(f"threshold {threshold}: must lie strictly between 0 and 1")
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` first"
         )
@@ -159,7 +167,7 @@ def link(
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
-    with open_warehouse(warehouse_path) as warehouse:
+    with open_warehouse(warehouse_path, engine=engine) as warehouse:
         warehouse.ensure_schema()
         if reuse_stored_model:
             stored_run, model = stored_model(warehouse)
@@ -173,7 +181,10 @@ def link(
         decisions = _decisions(warehouse)
         seconds["prepare"] = time.perf_counter() - clock
 
-        result = link_records(records, rows.column("record_id"), threshold, model, decisions, say)
+        with warehouse.linkage() as backend:
+            result = link_records(
+                backend, records, rows.column("record_id"), threshold, model, decisions, say
+            )
         seconds.update(result.seconds)
         pairs, edges, clusters, applied = (
             result.pairs,
@@ -277,6 +288,7 @@ class Linked:
 
 
 def link_records(
+    backend: LinkageBackend,
     records: pa.Table,
     all_ids: pa.ChunkedArray | pa.Array,
     threshold: float,
@@ -287,6 +299,7 @@ def link_records(
     """Train (unless given a model), score, apply decisions and cluster prepared records.
 
     Args:
+        backend: The engine session Splink runs in (from ``Warehouse.linkage``).
         records: Prepared records (:data:`justicelink.linkage.prepare.SCHEMA`).
         all_ids: Every record id, comparable or not: each becomes a node of the graph.
         threshold: Links are pairs at or above this probability.
@@ -296,30 +309,25 @@ def link_records(
     """
     say = progress or (lambda _stage: None)
     seconds: dict[str, float] = {}
-    engine = LinkageEngine.open(records, model)
-    try:
-        if model is None:
-            say("estimating the model (no labels needed)")
-            clock = time.perf_counter()
-            engine.train()
-            seconds["train"] = time.perf_counter() - clock
-        say("scoring record pairs")
+    engine = LinkageEngine.open(backend, records, model)
+    if model is None:
+        say("estimating the model (no labels needed)")
         clock = time.perf_counter()
-        scored = engine.predict(KEEP_FLOOR)
-        pairs = engine.connection.sql(
-            f"select unique_id_l, unique_id_r, match_weight, match_probability "
-            f"from {scored.physical_name}"  # a table name Splink generated, not input
-        ).to_arrow_table()
-        seconds["predict"] = time.perf_counter() - clock
-        say("grouping records into persons")
-        clock = time.perf_counter()
-        edges, applied = _apply_decisions(pairs, decisions or {}, threshold)
-        clusters = _cluster(engine, all_ids, edges)
-        seconds["cluster"] = time.perf_counter() - clock
-        trained = engine.model_json()
-    finally:
-        engine.close()
-    return Linked(pairs, edges, clusters, trained, applied, seconds)
+        engine.train()
+        seconds["train"] = time.perf_counter() - clock
+    say("scoring record pairs")
+    clock = time.perf_counter()
+    scored = engine.predict(KEEP_FLOOR)
+    pairs = backend.to_arrow(
+        scored, ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    )
+    seconds["predict"] = time.perf_counter() - clock
+    say("grouping records into persons")
+    clock = time.perf_counter()
+    edges, applied = _apply_decisions(pairs, decisions or {}, threshold)
+    clusters = _cluster(backend, all_ids, edges)
+    seconds["cluster"] = time.perf_counter() - clock
+    return Linked(pairs, edges, clusters, engine.model_json(), applied, seconds)
 
 
 def _apply_decisions(
@@ -373,12 +381,9 @@ def _apply_decisions(
 
 
 def _cluster(
-    engine: LinkageEngine, record_ids: pa.ChunkedArray | pa.Array, edges: pa.Table
+    backend: LinkageBackend, record_ids: pa.ChunkedArray | pa.Array, edges: pa.Table
 ) -> pa.Table:
     """Connected components of the links (Splink's clustering); every record is a node."""
-    from splink import DuckDBAPI
-
-    db_api = DuckDBAPI(engine.connection)
     nodes = pa.table({"unique_id": record_ids})
     known = set(record_ids.to_pylist())
     unknown = [r for r in edges.column("unique_id_l").to_pylist() if r not in known] + [
@@ -389,12 +394,9 @@ def _cluster(
             f"a reviewed decision names record {unknown[0]}, which is not in the warehouse"
         )
     result = cluster_pairwise_predictions_at_threshold(
-        nodes, edges, db_api=db_api, node_id_column_name="unique_id"
+        nodes, edges, db_api=backend.db_api, node_id_column_name="unique_id"
     )
-    table = engine.connection.sql(
-        f"select unique_id, cluster_id from {result.physical_name}"  # Splink's own table name
-    ).to_arrow_table()
-    return table
+    return backend.to_arrow(result, ["unique_id", "cluster_id"])
 
 
 def _assign(clusters: pa.Table, edges: pa.Table, records: pa.Table) -> pa.Table:
@@ -438,28 +440,6 @@ def _persons(assignment: pa.Table) -> pa.Table:
     )
 
 
-def _replace(warehouse: Warehouse, table: str, rows: pa.Table, run_id: str | None) -> None:
-    """Replace a linkage table's rows with ``rows`` (stamped with the run id)."""
-    if run_id is not None:
-        rows = rows.append_column("link_run_id", pa.array([run_id] * rows.num_rows, pa.string()))
-    name = f"incoming_{table}"
-    warehouse.register(name, rows)
-    try:
-        if table != "link_run":
-            warehouse.execute(exp.delete(table))
-        columns = [exp.column(c) for c in rows.column_names]
-        rows_columns = rows.column_names
-        warehouse.execute(
-            exp.insert(
-                exp.select(*columns).from_(name),
-                table,
-                columns=rows_columns,
-            )
-        )
-    finally:
-        warehouse.unregister(name)
-
-
 def _write(
     warehouse: Warehouse,
     run_id: str,
@@ -468,11 +448,14 @@ def _write(
     link_pairs: pa.Table,
     run_row: pa.Table,
 ) -> None:
+    def stamped(rows: pa.Table) -> pa.Table:
+        return rows.append_column("link_run_id", pa.array([run_id] * rows.num_rows, pa.string()))
+
     try:
         with warehouse.transaction():
-            _replace(warehouse, "person", persons, run_id)
-            _replace(warehouse, "record_person", assignment, run_id)
-            _replace(warehouse, "link_pair", link_pairs, run_id)
-            _replace(warehouse, "link_run", run_row, None)
+            warehouse.replace_table("person", stamped(persons))
+            warehouse.replace_table("record_person", stamped(assignment))
+            warehouse.replace_table("link_pair", stamped(link_pairs))
+            warehouse.append_rows("link_run", run_row)
     except Exception as exc:
         raise WarehouseError(f"could not write the linkage results: {exc}") from exc

@@ -26,6 +26,7 @@ from justicelink.measures.macros import expand, parse
 from justicelink.measures.units import UNITS, VIEWS
 
 UNITS_CTE = "jl_units"
+_KEEP = "jl_published"
 POPULATION_CTE = "jl_population"
 _TOTAL_CELL = "CASE WHEN GROUPING(_d) = 1 THEN 'total' ELSE CAST(_d AS VARCHAR) END"
 
@@ -65,11 +66,14 @@ def _views_for(tree: exp.Expr) -> list[str]:
     return ordered
 
 
-def _with_views(select: exp.Select, sources: dict[str, exp.Expr]) -> exp.Select:
-    """``select`` with each source as a common table expression, after the views they read."""
+def _with_views(
+    select: exp.Select, sources: dict[str, exp.Expr], materialized: frozenset[str] = frozenset()
+) -> exp.Select:
+    """``select`` with each source as a common table expression, after the views they read
+    (views already ``materialized`` as tables of the session are read as they are)."""
     views: list[str] = []
     for tree in sources.values():
-        views += [v for v in _views_for(tree) if v not in views]
+        views += [v for v in _views_for(tree) if v not in views and v not in materialized]
     for name in views:
         select = select.with_(name, as_=_tree(name).copy())
     for name, tree in sources.items():
@@ -142,24 +146,35 @@ def _condition(text: str | None) -> exp.Expr | None:
 
 
 def _grouped(measure: Measure, source: str, aggregates: list[exp.Expr]) -> exp.Select:
-    """The units of ``source`` summed over the measure's combinations of dimensions."""
+    """The units of ``source`` summed over the measure's combinations of dimensions.
+
+    A ``having`` condition is computed as a column of the grouped query and filtered on
+    outside it: in a HAVING clause some engines (Spark) would read a dimension's name as the
+    output column (``'total'`` where summed) rather than as the grouped one.
+    """
     dims = [_dimension(measure, d) for d in measure.dimensions]
-    select = exp.select(*dims, *aggregates).from_(source)
+    having = _condition(measure.having)
+    keep = [] if having is None else [exp.alias_(exp.Case().when(having, 1).else_(0), _KEEP)]
+    select = exp.select(*dims, *aggregates, *keep).from_(source)
     where = _condition(measure.where)
     if where is not None:
         select = select.where(where)
     select.set("group", _group(measure))
-    having = _condition(measure.having)
-    if having is not None:
-        select = select.having(having)
-    return select
+    if having is None:
+        return select
+    names = [*measure.dimensions, *(a.alias_or_name for a in aggregates)]
+    return (
+        exp.select(*names)
+        .from_(select.subquery("jl_cells"))
+        .where(exp.column(_KEEP).eq(exp.Literal.number(1)))
+    )
 
 
 def _ordered(select: exp.Select, measure: Measure) -> exp.Select:
     return select.order_by(*[exp.column(d) for d in measure.dimensions])
 
 
-def _rate(measure: Measure, statistic: Rate) -> exp.Select:
+def _rate(measure: Measure, statistic: Rate, materialized: frozenset[str]) -> exp.Select:
     """Units per ``per`` of the population, both summed over the same combinations.
 
     The join is full: a population cell with no unit has a numerator of 0, and units in a cell
@@ -200,10 +215,42 @@ def _rate(measure: Measure, statistic: Rate) -> exp.Select:
         c: counted,
         p: people,
     }
-    return _ordered(_with_views(select, sources), measure)
+    return _ordered(_with_views(select, sources, materialized), measure)
 
 
-def compile_measure(measure: Measure) -> exp.Select:
+def views_of(measures: list[Measure]) -> list[str]:
+    """The shared views the measures read, each after the views it reads itself."""
+    ordered: list[str] = []
+    for measure in measures:
+        names = [measure.units]
+        if isinstance(measure.statistic, Rate):
+            names.append(measure.statistic.population)
+        for name in names:
+            ordered += [v for v in _views_for(_tree(name)) if v not in ordered]
+    return ordered
+
+
+def compile_view(name: str, materialized: frozenset[str] = frozenset()) -> exp.Select:
+    """A shared view's query, reading the views it needs (as tables where ``materialized``).
+
+    Raises:
+        MeasureError: No view of that name.
+    """
+    if name not in VIEWS:
+        raise MeasureError(f"no shared view {name!r}")
+    body = _tree(name).copy()
+    tree = (
+        body
+        if isinstance(body, exp.Select)
+        else exp.select("*").from_(exp.Subquery(this=body, alias=exp.TableAlias(this="v")))
+    )
+    for inner in _views_for(tree):
+        if inner not in materialized:
+            tree = tree.with_(inner, as_=_tree(inner).copy())
+    return tree
+
+
+def compile_measure(measure: Measure, materialized: frozenset[str] = frozenset()) -> exp.Select:
     """The measure's query, as one expression tree (DuckDB dialect; transpiles to Spark SQL).
 
     Raises:
@@ -214,9 +261,10 @@ def compile_measure(measure: Measure) -> exp.Select:
     if isinstance(measure.statistic, Rate):
         if measure.statistic.population not in UNITS:
             raise MeasureError(f"{measure.name}: no unit query {measure.statistic.population!r}")
-        return _rate(measure, measure.statistic)
+        return _rate(measure, measure.statistic, materialized)
     grouped = _grouped(measure, UNITS_CTE, _aggregates(measure))
-    return _ordered(_with_views(grouped, {UNITS_CTE: _tree(measure.units).copy()}), measure)
+    units = {UNITS_CTE: _tree(measure.units).copy()}
+    return _ordered(_with_views(grouped, units, materialized), measure)
 
 
 def compile_query(sql: str) -> exp.Select:

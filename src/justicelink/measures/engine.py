@@ -13,7 +13,7 @@ import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError
 from justicelink.measures.catalogue import FOLLOW_UP_DAYS, MEASURES, WAITING_DAYS
-from justicelink.measures.compile import compile_measure
+from justicelink.measures.compile import compile_measure, compile_view, views_of
 from justicelink.measures.definition import Count, Measure, Rate
 from justicelink.warehouse.port import Warehouse
 
@@ -123,14 +123,21 @@ def compute(
         raise MeasureError(
             "no linked persons in the warehouse: run `justicelink link` before the measures"
         )
+    chosen = list(measures)
     helpers = helper_tables(warehouse)
     for name, table in helpers.items():
         warehouse.register(name, table)
     try:
+        # The views several measures share are built once, as tables of the session.
+        built: frozenset[str] = frozenset()
+        for view in views_of(chosen):
+            say(f"preparing {view}")
+            warehouse.cache(view, _with_persons(compile_view(view, built), person_table))
+            built = built | {view}
         results = []
-        for measure in measures:
+        for measure in chosen:
             say(measure.name)
-            tree = _with_persons(compile_measure(measure), person_table)
+            tree = _with_persons(compile_measure(measure, built), person_table)
             results.append(Result(measure, complete(measure, warehouse.fetch_arrow(tree))))
         return results
     finally:

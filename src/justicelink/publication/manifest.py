@@ -18,6 +18,7 @@ from typing import Any
 import sqlglot.expressions as exp
 
 from justicelink import __version__
+from justicelink.linkage.model import fingerprint
 from justicelink.warehouse.port import Warehouse
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
@@ -54,17 +55,8 @@ def _inputs(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 
 def _mapping(warehouse: Warehouse) -> dict[str, Any]:
-    names = {
-        c
-        for (c,) in warehouse.fetch(
-            exp.select("column_name")
-            .from_("information_schema.columns")
-            .where("table_name = 'ingest_run'")
-        )
-    }
-    column = "mapping_sha256" if "mapping_sha256" in names else "NULL"
     rows = warehouse.fetch(
-        exp.select("mapping_path", column)
+        exp.select("mapping_path", "mapping_sha256")
         .from_("ingest_run")
         .order_by(exp.column("finished_at").desc())
         .limit(1)
@@ -85,7 +77,7 @@ def _model(warehouse: Warehouse) -> dict[str, Any]:
         return {}
     model, threshold, source, records, persons = rows[0]
     return {
-        "sha256": hashlib.sha256(str(model).encode("utf-8")).hexdigest(),
+        "sha256": fingerprint(json.loads(str(model))),
         "threshold": threshold,
         "source": "trained" if source == "trained" else "given",
         "records": records,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ import sqlglot.expressions as exp
 
 from justicelink.ingest.quality import quarantine_by_reason, unmapped_codes
 from justicelink.linkage.evaluate import Evaluation, evaluate, read_truth, true_persons
+from justicelink.linkage.model import fingerprint
 from justicelink.warehouse.port import Warehouse
 
 
@@ -67,7 +68,7 @@ def _link_run(warehouse: Warehouse) -> dict[str, Any]:
     return {
         "threshold": threshold,
         "model": "trained on these records" if source == "trained" else "given",
-        "model_sha256": hashlib.sha256(str(model).encode("utf-8")).hexdigest()[:16],
+        "model_sha256": fingerprint(json.loads(str(model)))[:16],
         "records": records,
         "persons": persons,
         "pairs": pairs,

@@ -89,6 +89,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sessions.prune(store)
         prune_attempts(store)
+        evidence.warm()
         yield
         denials.flush()
 

@@ -26,7 +26,7 @@ from justicelink.measures.definition import Measure
 from justicelink.measures.engine import compute
 from justicelink.publication import headline
 from justicelink.report.quality import Quality, data_quality
-from justicelink.warehouse.port import Warehouse, open_warehouse
+from justicelink.warehouse.port import Warehouse, open_warehouse, warehouse_exists
 
 PAIR_COLUMNS = (
     "record_id_l",
@@ -40,13 +40,12 @@ PAIR_COLUMNS = (
 )
 
 
-# A person's records and events, copied once per linkage run into connection-local temporary
-# tables sorted by person: a look-up then reads one small stretch of each (DuckDB skips the
-# rest by its min/max zone maps) instead of joining whole tables. The warehouse file is not
-# changed. Trees are built once: composing one costs more than DuckDB takes to run it.
+# A person's records and events, copied once per linkage run into session-local tables sorted
+# by person (Warehouse.cache): a look-up then reads one small stretch of each (DuckDB skips the
+# rest by its min/max zone maps) instead of joining whole tables. The warehouse is not
+# changed. Trees are built once: composing one costs more than the engine takes to run it.
 _PERSON_RECORDS = sqlglot.parse_one(
     """
-CREATE OR REPLACE TEMP TABLE web_person_record AS
 SELECT rp.person_id, r.record_id, r.agency_id, r.record_key, r.full_name, r.sex,
        r.date_of_birth, r.dob_precision, r.id_number, r.address, rp.match_probability
 FROM record_person AS rp
@@ -57,7 +56,6 @@ ORDER BY rp.person_id, r.agency_id, r.record_id
 )
 _PERSON_EVENTS = sqlglot.parse_one(
     """
-CREATE OR REPLACE TEMP TABLE web_person_event AS
 SELECT * FROM (
   SELECT rp.person_id, e.event_date AS date, e.event_type AS event, e.agency_id, e.record_id,
          e.iccs_code, c.label AS offence, e.outcome, e.legal_status, e.length_days, e.case_ref
@@ -79,12 +77,14 @@ ORDER BY person_id, date, agency_id, event
     read="duckdb",
 )
 _RECORDS = sqlglot.parse_one(
-    "SELECT * EXCLUDE (person_id) FROM web_person_record WHERE person_id = ? "
+    "SELECT record_id, agency_id, record_key, full_name, sex, date_of_birth, dob_precision, "
+    "id_number, address, match_probability FROM web_person_record WHERE person_id = ? "
     "ORDER BY agency_id, record_id",
     read="duckdb",
 )
 _TIMELINE = sqlglot.parse_one(
-    "SELECT * EXCLUDE (person_id) FROM web_person_event WHERE person_id = ? "
+    "SELECT date, event, agency_id, record_id, iccs_code, offence, outcome, legal_status, "
+    "length_days, case_ref FROM web_person_event WHERE person_id = ? "
     "ORDER BY date, agency_id, event",
     read="duckdb",
 )
@@ -124,7 +124,7 @@ class Evidence:
     """
 
     def __init__(self, warehouse_path: Path, *, threshold: int = DEFAULT_THRESHOLD) -> None:
-        if not warehouse_path.is_file():
+        if not warehouse_exists(warehouse_path):
             raise SourceFileNotFoundError(
                 f"{warehouse_path}: no warehouse here (run `justicelink demo` or "
                 "`justicelink ingest` and `justicelink link` first)"
@@ -133,7 +133,8 @@ class Evidence:
         self.threshold = threshold
         self._warehouse: Warehouse = open_warehouse(warehouse_path)
         self._lock = threading.Lock()
-        self._run_id: str | None = None
+        self._run_id: str | None = None  # the run the measures were computed for
+        self._person_run: str | None = None  # the run the person tables were built for
         self._rows: dict[str, list[dict[str, Any]]] = {}
         self._headline: dict[str, dict[str, float | None]] = {}
         self._sections: dict[str, str] = {}
@@ -145,6 +146,21 @@ class Evidence:
     def _latest_run(self) -> str | None:
         rows = self._warehouse.fetch(_LATEST_RUN)
         return str(rows[0][0]) if rows else None
+
+    def warm(self) -> None:
+        """Compute the measures and build the person tables now (at start-up), not at the
+        first request: disclosure control takes seconds on a national warehouse."""
+        with self._lock:
+            self._refresh()
+            self._refresh_persons()
+
+    def _refresh_persons(self) -> None:
+        """Rebuild the per-person tables when a new linkage run has landed (lock held)."""
+        run = self._latest_run()
+        if run is not None and run != self._person_run:
+            self._warehouse.cache("web_person_record", _PERSON_RECORDS)
+            self._warehouse.cache("web_person_event", _PERSON_EVENTS)
+        self._person_run = run
 
     def _refresh(self) -> None:
         """Recompute the measures when a new linkage run has landed (lock held)."""
@@ -161,9 +177,6 @@ class Evidence:
                 exp.select("code", "label").from_("iccs_category").where("level = 1")
             )
         }
-        if run:
-            self._warehouse.execute(_PERSON_RECORDS)
-            self._warehouse.execute(_PERSON_EVENTS)
         self._run_id = run
 
     @property
@@ -230,8 +243,8 @@ class Evidence:
             agency's own records when limited).
         """
         with self._lock:
-            self._refresh()
-            if self._run_id is None:  # not linked yet: there are no persons
+            self._refresh_persons()
+            if self._person_run is None:  # not linked yet: there are no persons
                 return None
             records = self._dicts(_RECORDS, [person_id])
             events = self._dicts(_TIMELINE, [person_id])
