@@ -9,6 +9,7 @@ import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError, SourceFileNotFoundError
+from justicelink.sql import parse_all
 from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
 
 
@@ -30,7 +31,7 @@ def query(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` first"
         )
     try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+        statements = parse_all(sql)
     except sqlglot.errors.ParseError as exc:
         raise MeasureError(f"not a query: {str(exc).splitlines()[0]}") from None
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):

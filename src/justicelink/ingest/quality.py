@@ -8,8 +8,7 @@ in *rows* of the incident and case-event tables.
 
 from __future__ import annotations
 
-import sqlglot
-
+from justicelink.sql import parse as parse_sql
 from justicelink.warehouse.port import Warehouse
 
 _BY_REASON = """
@@ -46,7 +45,7 @@ def quarantine_by_reason(warehouse: Warehouse, run_id: str | None = None) -> dic
     Args:
         run_id: One ingest run's rows; None for everything the warehouse holds now.
     """
-    rows = warehouse.fetch(sqlglot.parse_one(_BY_REASON, read="duckdb"), [run_id, run_id])
+    rows = warehouse.fetch(parse_sql(_BY_REASON), [run_id, run_id])
     return {str(reason): int(n) for reason, n in rows}
 
 
@@ -58,6 +57,6 @@ def unmapped_codes(warehouse: Warehouse, run_id: str | None = None) -> dict[str,
     """
     found: dict[str, dict[str, int]] = {}
     params = [run_id] * 4
-    for kind, code, n in warehouse.fetch(sqlglot.parse_one(_UNMAPPED, read="duckdb"), params):
+    for kind, code, n in warehouse.fetch(parse_sql(_UNMAPPED), params):
         found.setdefault(str(code), {"incident": 0, "case_event": 0})[str(kind)] = int(n)
     return dict(sorted(found.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))

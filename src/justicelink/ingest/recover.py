@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import cast
 
-import sqlglot
 import sqlglot.expressions as exp
 
+from justicelink.sql import parse as parse_sql
 from justicelink.warehouse.port import Warehouse
 
 # Candidates for each uncoded row: (row id, ICCS code, where it came from). An incident learns
@@ -66,8 +66,8 @@ def recover_codes(warehouse: Warehouse) -> dict[str, int]:
     for table in ("incident", "case_event"):
         warehouse.execute(exp.update(table, {"iccs_source": coded}))
     for table in ("incident", "case_event"):
-        agreed = cast(exp.Select, sqlglot.parse_one(_AGREED, read="duckdb")).with_(
-            "jl_candidates", as_=sqlglot.parse_one(_CANDIDATES[table], read="duckdb")
+        agreed = cast(exp.Select, parse_sql(_AGREED)).with_(
+            "jl_candidates", as_=parse_sql(_CANDIDATES[table])
         )
         rows = warehouse.fetch_arrow(agreed)
         recovered[table] = rows.num_rows

@@ -27,13 +27,13 @@ from typing import Any
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-import sqlglot
 import sqlglot.expressions as exp
 from splink import Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
 from justicelink.errors import LinkageError
 from justicelink.linkage.evaluate import BlockingRecall
+from justicelink.sql import parse as parse_sql
 from justicelink.warehouse.port import LinkageBackend
 
 # A pair at or above this probability is the same person unless told otherwise.
@@ -348,7 +348,7 @@ def _recall_query(records: str, pairs: str) -> exp.Expr:
 
     ``records`` and ``pairs`` are table names Splink generated, placed as identifiers.
     """
-    tree = sqlglot.parse_one(
+    tree = parse_sql(
         """
         WITH t AS (
             SELECT b.unique_id, b.person FROM blocking_truth AS b
@@ -361,8 +361,7 @@ def _recall_query(records: str, pairs: str) -> exp.Expr:
                 JOIN t AS a ON a.unique_id = p.unique_id_l
                 JOIN t AS b ON b.unique_id = p.unique_id_r
              WHERE a.person = b.person) AS kept
-        """,
-        read="duckdb",
+        """
     )
     names = {"jl_records": records, "jl_pairs": pairs}
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 
-import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError
 from justicelink.measures.definition import Count, Measure, Median, Rate, Share
 from justicelink.measures.macros import expand, parse
 from justicelink.measures.units import UNITS, VIEWS
+from justicelink.sql import condition as sql_condition
+from justicelink.sql import parse as parse_sql
 
 UNITS_CTE = "jl_units"
 _KEEP = "jl_published"
@@ -94,7 +95,7 @@ def _dimension(measure: Measure, name: str) -> exp.Expr:
             return exp.Literal.string(label)
         return node
 
-    cell = sqlglot.parse_one(_TOTAL_CELL, read="duckdb").transform(fill)
+    cell = parse_sql(_TOTAL_CELL).transform(fill)
     return exp.alias_(cell, name)
 
 
@@ -142,7 +143,7 @@ def _aggregates(measure: Measure) -> list[exp.Expr]:
 
 
 def _condition(text: str | None) -> exp.Expr | None:
-    return None if text is None else expand(sqlglot.condition(text, dialect="duckdb"))
+    return None if text is None else expand(sql_condition(text))
 
 
 def _grouped(measure: Measure, source: str, aggregates: list[exp.Expr]) -> exp.Select:

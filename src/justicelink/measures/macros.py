@@ -14,6 +14,7 @@ import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.errors import MeasureError
+from justicelink.sql import parse as parse_sql
 
 # Parameters are the columns _a, _b, ... of each body.
 _BODIES: dict[str, str] = {
@@ -66,7 +67,7 @@ _PARAMETERS = ("_a", "_b", "_c")
 
 @cache
 def _body(name: str) -> exp.Expr:
-    return sqlglot.parse_one(_BODIES[name], read="duckdb")
+    return parse_sql(_BODIES[name])
 
 
 def _call(node: exp.Expr) -> exp.Expr:
@@ -102,7 +103,7 @@ def parse(sql: str) -> exp.Expr:
         MeasureError: The text does not parse, or calls a ``jl_`` fragment that does not exist.
     """
     try:
-        tree = sqlglot.parse_one(sql, read="duckdb")
+        tree = parse_sql(sql)
     except sqlglot.errors.ParseError as exc:
         raise MeasureError(f"a measure's query does not parse: {exc}") from None
     expanded = expand(tree)

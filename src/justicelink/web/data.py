@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import sqlglot
 import sqlglot.expressions as exp
 
 from justicelink.disclosure import DEFAULT_THRESHOLD, protect
@@ -26,6 +25,7 @@ from justicelink.measures.definition import Measure
 from justicelink.measures.engine import compute
 from justicelink.publication import headline
 from justicelink.report.quality import Quality, data_quality
+from justicelink.sql import parse as parse_sql
 from justicelink.warehouse.port import Warehouse, open_warehouse, warehouse_exists
 
 PAIR_COLUMNS = (
@@ -44,17 +44,14 @@ PAIR_COLUMNS = (
 # by person (Warehouse.cache): a look-up then reads one small stretch of each (DuckDB skips the
 # rest by its min/max zone maps) instead of joining whole tables. The warehouse is not
 # changed. Trees are built once: composing one costs more than the engine takes to run it.
-_PERSON_RECORDS = sqlglot.parse_one(
-    """
+_PERSON_RECORDS = parse_sql("""
 SELECT rp.person_id, r.record_id, r.agency_id, r.record_key, r.full_name, r.sex,
        r.date_of_birth, r.dob_precision, r.id_number, r.address, rp.match_probability
 FROM record_person AS rp
 JOIN person_record AS r ON r.record_id = rp.record_id
 ORDER BY rp.person_id, r.agency_id, r.record_id
-""",
-    read="duckdb",
-)
-_PERSON_EVENTS = sqlglot.parse_one(
+""")
+_PERSON_EVENTS = parse_sql(
     """
 SELECT * FROM (
   SELECT rp.person_id, e.event_date AS date, e.event_type AS event, e.agency_id, e.record_id,
@@ -73,20 +70,17 @@ SELECT * FROM (
   LEFT JOIN iccs_category AS c ON c.code = i.iccs_code
 )
 ORDER BY person_id, date, agency_id, event
-""",
-    read="duckdb",
+"""
 )
-_RECORDS = sqlglot.parse_one(
+_RECORDS = parse_sql(
     "SELECT record_id, agency_id, record_key, full_name, sex, date_of_birth, dob_precision, "
     "id_number, address, match_probability FROM web_person_record WHERE person_id = ? "
-    "ORDER BY agency_id, record_id",
-    read="duckdb",
+    "ORDER BY agency_id, record_id"
 )
-_TIMELINE = sqlglot.parse_one(
+_TIMELINE = parse_sql(
     "SELECT date, event, agency_id, record_id, iccs_code, offence, outcome, legal_status, "
     "length_days, case_ref FROM web_person_event WHERE person_id = ? "
-    "ORDER BY date, agency_id, event",
-    read="duckdb",
+    "ORDER BY date, agency_id, event"
 )
 _LATEST_RUN = exp.select("link_run_id").from_("link_run").order_by(exp.column("finished_at").desc())
 _FIND_PERSON = (
