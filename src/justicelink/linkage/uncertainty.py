@@ -22,8 +22,9 @@ The draws are seeded: the same run gives the same interval.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 import numpy as np
-import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -31,15 +32,15 @@ SEED = 20191
 FLOOR = 0.5
 
 
-def draw_persons(
-    records: pa.Array | pa.ChunkedArray,
-    left: pa.Array | pa.ChunkedArray,
-    right: pa.Array | pa.ChunkedArray,
+def draw_labels(
+    records: Sequence[str],
+    left: Sequence[str],
+    right: Sequence[str],
     probability: np.ndarray,
     draws: int,
     seed: int = SEED,
-) -> list[pa.Table]:
-    """``draws`` record -> person tables, each from one sample of the scored pairs.
+) -> Iterator[np.ndarray]:
+    """``draws`` clusterings of ``records`` (a person label per record, in their order).
 
     Args:
         records: Every record id (each a node, linked or not).
@@ -48,24 +49,32 @@ def draw_persons(
         draws: How many clusterings to draw.
         seed: Seeds the draws.
     """
-    ids = pa.chunked_array([records]) if isinstance(records, pa.Array) else records
-    ids = ids.combine_chunks()
-    index = {rid: i for i, rid in enumerate(ids.to_pylist())}
-    a = np.array([index[x] for x in left.to_pylist()], dtype=np.int64)
-    b = np.array([index[x] for x in right.to_pylist()], dtype=np.int64)
-    n = len(ids)
+    index = {rid: i for i, rid in enumerate(records)}
+    a = np.fromiter((index[x] for x in left), dtype=np.int64, count=len(left))
+    b = np.fromiter((index[x] for x in right), dtype=np.int64, count=len(right))
+    n = len(records)
     rng = np.random.default_rng(seed)
-    out = []
     for _ in range(draws):
         keep = (rng.random(len(a)) < probability) & (probability >= FLOOR)
         graph = coo_matrix((np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(n, n))
-        _, labels = connected_components(graph, directed=False)
-        out.append(
-            pa.table(
-                {"record_id": ids, "person_id": pa.array(labels.astype(np.int64)).cast(pa.string())}
-            )
-        )
-    return out
+        yield connected_components(graph, directed=False)[1]
+
+
+def changed(base: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """The records whose person a draw changed: every record of a base person that the draw
+    split, or merged with another (a mask over the records).
+
+    Args:
+        base: Each record's person in the published linkage (integer codes).
+        drawn: Each record's person in the draw.
+    """
+    pairs = np.unique(np.stack([base, drawn], axis=1), axis=0)
+    split = np.unique(pairs[:, 0], return_counts=True)
+    merged = np.unique(pairs[:, 1], return_counts=True)
+    touched = set(split[0][split[1] > 1].tolist())
+    merged_labels = merged[0][merged[1] > 1]
+    touched |= set(pairs[np.isin(pairs[:, 1], merged_labels), 0].tolist())
+    return np.isin(base, np.fromiter(touched, dtype=base.dtype, count=len(touched)))
 
 
 def interval(figure: float, draws: list[float]) -> tuple[float, float]:
