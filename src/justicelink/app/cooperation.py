@@ -57,21 +57,21 @@ from justicelink.warehouse.port import open_warehouse
 # register live in cooperation_analysis).
 __all__ = [
     "Register",
+    "check_file",
+    "check_one",
     "cli_actor",
+    "dual_criminality",
     "due_requests",
     "export_requests",
     "import_requests",
-    "list_requests",
-    "set_status",
-    "show_request",
-    "statistics",
-    "check_file",
-    "check_one",
-    "dual_criminality",
     "legal_basis",
+    "list_requests",
     "load_one",
     "party_lists",
     "refresh_parties",
+    "set_status",
+    "show_request",
+    "statistics",
 ]
 
 REGISTER = "cooperation register"
