@@ -72,6 +72,8 @@ def _febrl_rows(name: str) -> tuple[Any, dict[str, str]]:
                 text[k] for k in ("street_number", "address_1", "address_2") if text[k]
             )
             district = " ".join(text[k] for k in ("suburb", "postcode") if text[k])
+            for unused in ("middle_names", "aliases", "id_number_visible", "area", "case_ref"):
+                columns[unused].append(None)
             columns["record_id"].append(str(rec_id))
             columns["agency_id"].append(f"file{i}")
             columns["family_name"].append(text["surname"] or None)

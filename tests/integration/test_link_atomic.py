@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from justicelink.errors import WarehouseError
+from justicelink.linkage import results as link_results
 from justicelink.linkage import run as link_run
 
 
@@ -37,14 +38,14 @@ def test_a_failed_write_leaves_the_previous_persons(
     db = tmp_path / "w.duckdb"
     link_run.link(db)
     before = _snapshot(db)
-    original = link_run._replace
+    original = link_results._replace
 
     def fail_on_run_table(warehouse: object, table: str, rows: object, run_id: str | None) -> None:
         if table == "link_run":
             raise OSError("disk full")
         original(warehouse, table, rows, run_id)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(link_run, "_replace", fail_on_run_table)
+    monkeypatch.setattr(link_results, "_replace", fail_on_run_table)
     with pytest.raises(WarehouseError, match="could not write the linkage results"):
         link_run.link(db, threshold=0.5)
     assert _snapshot(db) == before

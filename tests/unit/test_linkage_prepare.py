@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from justicelink.linkage import prepare
+from justicelink.linkage import keys, prepare
 from justicelink.linkage.prepare import SOURCE_COLUMNS, clean_id, name_edits, prepare_rows
 
 
@@ -81,7 +81,7 @@ def test_case_references_travel_with_their_record() -> None:
 def test_blocking_keys_join_a_name_to_the_year_and_drop_common_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(prepare, "MAX_KEY_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_KEY_BLOCK", 2)
     born = {"date_of_birth": dt.date(1990, 3, 4), "dob_precision": "day", "sex": "male"}
     prepared, _ = prepare_rows(
         _rows(
@@ -175,8 +175,8 @@ def test_names_two_typos_apart_share_no_one_typo_form() -> None:
 def test_one_typo_keys_carry_the_year_or_meet_a_record_without_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(prepare, "MAX_KEY_BLOCK", 2)
-    monkeypatch.setattr(prepare, "MAX_EDIT_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_KEY_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_EDIT_BLOCK", 2)
     prepared, _ = prepare_rows(
         _rows(
             {"record_id": "a:1", "full_name": "Juli", "birth_year": 1998},

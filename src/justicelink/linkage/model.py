@@ -21,8 +21,9 @@ import math
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -30,12 +31,21 @@ import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules, n_largest_blocks
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from justicelink.linkage.evaluate import BlockingRecall
+from justicelink.linkage.guard import (
+    DEFAULT_MAX_PAIRS_PER_RECORD,
+    Guarded,
+    RuleCheck,
+    guard_rules,
+    sample_proportion,
+)
+from justicelink.linkage.prepare import name_frequencies
 
 # A pair at or above this probability is the same person unless told otherwise.
 DEFAULT_THRESHOLD = 0.9
@@ -61,6 +71,59 @@ CHUNK_RECORDS = 1_500_000
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
+def _rule_dicts(model: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The blocking rules of ``model`` (or of a fresh one) as Splink settings dicts."""
+    if model is not None:
+        return list(model.get("blocking_rules_to_generate_predictions") or [])
+    return [_as_dict(rule) for rule in blocking_rules()]
+
+
+def _as_dict(rule: BlockingRuleCreator) -> dict[str, Any]:
+    """A blocking-rule creator as the settings dict a saved model holds."""
+    found: dict[str, Any] = rule.get_blocking_rule("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    return found
+
+
+def _guard(
+    connection: duckdb.DuckDBPyConnection,
+    frame: SplinkDataFrame,
+    records: pa.Table,
+    rules: list[dict[str, Any]],
+    max_pairs_per_record: float,
+) -> Guarded:
+    """Count each rule's pairs with Splink's counter and split or refuse the big ones."""
+    proportion = sample_proportion(records.num_rows)
+
+    def count(rule: dict[str, Any]) -> int:
+        with warnings.catch_warnings():
+            # Splink warns when a sample holds few pairs: a small count is all we need then.
+            warnings.simplefilter("ignore", UserWarning)
+            found = count_comparisons_from_blocking_rules(
+                frame,
+                blocking_rules=[rule],
+                link_type="dedupe_only",
+                record_sample_proportion=proportion,
+            )
+        return int(found[0]["marginal_comparison_count"])
+
+    def commonest(rule: dict[str, Any]) -> list[tuple[str, int]]:
+        blocks = n_largest_blocks(frame, blocking_rule=rule, link_type="dedupe_only", n_largest=3)
+        rows = connection.sql(f"select * from {blocks.physical_name}").fetchall()  # Splink's
+        # Each row: the key values, then count_l, count_r and their product.
+        return [(" ".join(str(v) for v in row[:-3]), int(row[-3])) for row in rows]
+
+    return guard_rules(
+        rules,
+        records,
+        sql_of=lambda rule: str(rule["blocking_rule"]),
+        explodes=lambda rule: bool(rule.get("arrays_to_explode")),
+        count=count,
+        commonest=commonest,
+        split_rule=lambda column: _as_dict(block_on(column)),
+        max_pairs_per_record=max_pairs_per_record,
+    )
+
+
 def memory_limit() -> str:
     """DuckDB's memory limit for linkage: ``$JUSTICELINK_LINK_MEMORY`` or half the RAM."""
     if os.environ.get(MEMORY_ENV):
@@ -74,6 +137,25 @@ def predict_chunks(records: int) -> int:
     return max(1, math.ceil(records / CHUNK_RECORDS))
 
 
+# A number on neither side, in full or in part.
+_NO_ID = (
+    "(id_number_l is null and id_visible_l is null) "
+    "or (id_number_r is null and id_visible_r is null)"
+)
+# A masked or partial number (``id_visible``) agrees with the other side where both can be
+# seen: its visible start is a start of the other's, its visible end an end of the other's,
+# and at least three characters were compared at one end.
+_VISIBLE_AGREE = """(id_visible_l is not null or id_visible_r is not null)
+and (id_end_l is null or id_end_r is null
+     or ends_with(id_end_l, id_end_r) or ends_with(id_end_r, id_end_l))
+and (id_start_l is null or id_start_r is null
+     or starts_with(id_start_l, id_start_r) or starts_with(id_start_r, id_start_l))
+and ((id_end_l is not null and id_end_r is not null
+      and least(length(id_end_l), length(id_end_r)) >= 3)
+  or (id_start_l is not null and id_start_r is not null
+      and least(length(id_start_l), length(id_start_r)) >= 3))"""
+
+
 def comparisons() -> list[ComparisonCreator]:
     """The comparisons of the model, strongest level first."""
     names = cl.CustomComparison(
@@ -82,7 +164,12 @@ def comparisons() -> list[ComparisonCreator]:
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "array_length(list_intersect(name_forms_l, name_forms_r)) >= 1",
+                "an alias of one is a name of the other",
+            ),
             cll.JaroWinklerLevel("name_key", 0.94),
+            cll.ExactMatchLevel("name_variant"),
             cll.ArraySubsetLevel("name_tokens"),
             cll.ExactMatchLevel("name_phonetic"),
             cll.ArrayIntersectLevel("name_tokens", 2),
@@ -125,10 +212,11 @@ def comparisons() -> list[ComparisonCreator]:
         output_column_name="id_number",
         comparison_description="Identity number",
         comparison_levels=[
-            cll.NullLevel("id_number"),
+            cll.CustomLevel(_NO_ID, "no number on one side").configure(is_null_level=True),
             cll.ExactMatchLevel("id_number"),
             cll.DamerauLevenshteinLevel("id_number", 1),
             cll.DamerauLevenshteinLevel("id_number", 2),
+            cll.CustomLevel(_VISIBLE_AGREE, "the visible part of a masked number agrees"),
             cll.ElseLevel(),
         ],
     )
@@ -195,6 +283,8 @@ def blocking_rules() -> list[BlockingRuleCreator]:
             "l.name_edits = r.name_edits and (l.dob_year is null or r.dob_year is null)",
             arrays_to_explode=["name_edits"],
         ),
+        # A name that is another record's alias (or an alias with the family name).
+        block_on("alias_blocks", arrays_to_explode=["alias_blocks"]),
         block_on("address_key"),
         # Finds no true pair alone on the synthetic country, but on FEBRL3, whose records have
         # no sex, F1 was 0.9958 without it and 0.9969 with it.
@@ -202,13 +292,16 @@ def blocking_rules() -> list[BlockingRuleCreator]:
     ]
 
 
-def settings() -> SettingsCreator:
-    """A fresh, untrained model."""
+def settings(rules: list[dict[str, Any]] | None = None) -> SettingsCreator:
+    """A fresh, untrained model (with ``rules`` as its blocking rules, when given)."""
+    chosen: list[BlockingRuleCreator | dict[str, Any]] = list(
+        rules if rules is not None else blocking_rules()
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=list(comparisons()),
-        blocking_rules_to_generate_predictions=list(blocking_rules()),
+        blocking_rules_to_generate_predictions=chosen,
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
@@ -224,10 +317,23 @@ class LinkageEngine:
     records: SplinkDataFrame
     spill: str
     size: int
+    # The blocking rules as given (kept in the saved model), and what the guard did.
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[RuleCheck] = field(default_factory=list)
 
     @classmethod
-    def open(cls, records: pa.Table, model: dict[str, Any] | None = None) -> LinkageEngine:
-        """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one."""
+    def open(
+        cls,
+        records: pa.Table,
+        model: dict[str, Any] | None = None,
+        max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD,
+    ) -> LinkageEngine:
+        """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one.
+
+        Every blocking rule's pairs are counted first; a rule making more than
+        ``max_pairs_per_record`` times the records is split or refused
+        (:mod:`justicelink.linkage.guard`).
+        """
         # Spill to a private temporary folder: an in-memory DuckDB would otherwise spill
         # large joins into ".tmp" under the user's working directory and leave it there.
         spill = tempfile.mkdtemp(prefix="justicelink-link-")
@@ -236,9 +342,23 @@ class LinkageEngine:
         )
         db_api = DuckDBAPI(connection)
         frame = db_api.register(records, table_name="linkage_input")
-        chosen: SettingsCreator | dict[str, Any] = settings() if model is None else model
+        rules = _rule_dicts(model)
+        guarded = _guard(connection, frame, records, rules, max_pairs_per_record)
+        if guarded.columns:
+            for name, column in guarded.columns.items():
+                records = records.append_column(name, column)
+            frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            frame = db_api.register(records, table_name="linkage_input_guarded")
+        chosen: SettingsCreator | dict[str, Any] = (
+            settings(guarded.rules)
+            if model is None
+            else {**model, "blocking_rules_to_generate_predictions": guarded.rules}
+        )
         linker = Linker(frame, chosen, log_level=logging.ERROR)
-        return cls(connection, linker, frame, spill, records.num_rows)
+        # Name frequencies among persons, not records (see prepare.name_frequencies).
+        frequencies = db_api.register(name_frequencies(records), table_name="name_frequency")
+        linker.table_management.register_term_frequency_lookup(frequencies, "name_key")
+        return cls(connection, linker, frame, spill, records.num_rows, rules, guarded.checks)
 
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
@@ -287,9 +407,9 @@ class LinkageEngine:
             truth: record id -> true person id; records the truth does not know, and true
                 persons' records that are not here (set aside as incomparable), do not count.
         """
-        # A linker with the model's blocking rules and no comparisons lists the chosen pairs
-        # as bare id pairs (the model's own would carry every compared column with them).
-        rules = self.model_json()["blocking_rules_to_generate_predictions"]
+        # A linker with the model's blocking rules (as guarded) and no comparisons lists the
+        # chosen pairs as bare id pairs (the model's own would carry every compared column).
+        rules = self.linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]
         bare = {
             "link_type": "dedupe_only",
             "unique_id_column_name": "unique_id",
@@ -327,8 +447,10 @@ class LinkageEngine:
         return BlockingRecall(pairs=counts[0], true_pairs=int(counts[1]), kept=counts[2])
 
     def model_json(self) -> dict[str, Any]:
-        """The trained model as Splink settings JSON."""
+        """The trained model as Splink settings JSON, with the blocking rules as given
+        (the guard's splits depend on the records and are made again on each run)."""
         result: dict[str, Any] = self.linker.misc.save_model_to_json()
+        result["blocking_rules_to_generate_predictions"] = self.rules
         return result
 
     def close(self) -> None:

@@ -215,6 +215,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("person_id", "text"),
         ("match_probability", "double"),
         ("name_key", "text"),
+        ("name_frequency", "double"),
         ("link_run_id", "text"),
     ],
     "link_pair": [
