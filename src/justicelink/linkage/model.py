@@ -169,6 +169,8 @@ def comparisons() -> list[ComparisonCreator]:
                 "an alias of one is a name of the other",
             ),
             cll.JaroWinklerLevel("name_key", 0.94),
+            # One slip anywhere, the first letter included (Jaro-Winkler forgives it less).
+            cll.DamerauLevenshteinLevel("name_key", 1),
             cll.ExactMatchLevel("name_variant"),
             cll.ArraySubsetLevel("name_tokens"),
             cll.ExactMatchLevel("name_phonetic"),
@@ -183,7 +185,9 @@ def comparisons() -> list[ComparisonCreator]:
         output_column_name="date_of_birth",
         comparison_description="Date of birth, as far as it can be trusted",
         comparison_levels=[
-            cll.NullLevel("dob_year"),
+            # A missing date of birth is a level of its own, not "no evidence": the model
+            # learns whether records without one are more or less often matches.
+            cll.CustomLevel("dob_year_l is null or dob_year_r is null", "missing on one side"),
             cll.ExactMatchLevel("dob_exact"),
             cll.CustomLevel("dob_exact_l = dob_swapped_r", "day and month swapped"),
             cll.DamerauLevenshteinLevel("dob_text", 1),

@@ -114,6 +114,11 @@ def name_tokens(*parts: str | None) -> tuple[str, ...]:
     return tuple(sorted(_CANONICAL.get(w, w) for w in out))
 
 
+def canonical_spelling(word: str) -> str:
+    """The spelling a folded word takes in name tokens (Mohd -> muhammad, Lee -> li)."""
+    return _CANONICAL.get(word, word)
+
+
 def name_key(*parts: str | None) -> str:
     """The name tokens joined by one space: equal keys mean names equal after normalisation."""
     return " ".join(name_tokens(*parts))

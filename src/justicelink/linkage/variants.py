@@ -7,8 +7,9 @@ the model learns: the folding joins spellings of one name, but also some differe
 
 The variant form of each word: the name a nickname or variant spelling stands for
 (``names/data/name_variants.csv``); then, for a Chinese name (one of its words a Chinese
-family name), a folding of Wade–Giles and pinyin initials and finals; for any other name a
-folding of romanisation spellings (see ``names/data/SOURCES.md``).
+family name), a folding of Wade–Giles and pinyin initials and finals; for a Vietnamese or
+Korean name nothing more; for any other name a folding of romanisation spellings (see
+``names/data/SOURCES.md``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from justicelink.linkage.normalise import canonical_spelling
 from justicelink.names import knowledge
 
 # Wade–Giles and pinyin, with the aspiration apostrophes records drop: each pair of
@@ -97,8 +99,18 @@ def variant_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """
     k = knowledge()
     chinese = any(k.is_chinese(t) for t in tokens)
+    # Vietnamese and Korean names have one Latin spelling each once diacritics are gone
+    # (Anh and An, Thanh and Tan are different names): their variants come from the table
+    # only.
+    spelled = (
+        any(k.traditions.get(t, frozenset()) & {"vietnamese", "korean"} for t in tokens)
+        and not chinese
+    )
     out = []
     for token in tokens:
-        word = k.variants.get(token, token)
-        out.append(chinese_fold(word) if chinese else roman_fold(word))
+        word = canonical_spelling(k.variants.get(token, token))
+        if chinese:
+            out.append(chinese_fold(word))
+        else:
+            out.append(word if spelled else roman_fold(word))
     return tuple(sorted(out))
