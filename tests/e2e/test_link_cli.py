@@ -270,3 +270,21 @@ def test_evaluate_takes_labelled_pairs_and_a_filled_in_review_export(
     text = _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--evaluate", "pairs.csv",
                 cwd=root).stdout  # fmt: skip
     assert "Wilson score, 95%" in text and "By agency pair" in text
+
+
+def test_a_rule_over_the_budget_is_split_with_a_warning_and_the_run_goes_on(
+    linked: tuple[Path, dict],
+) -> None:
+    root, _ = linked
+    result = _cli("link", "--warehouse", "w.duckdb", "--reuse-model",
+                  "--max-pairs-per-record", "1", "--json", cwd=root)  # fmt: skip
+    report = json.loads(result.stdout)
+    actions = {r["rule"]: r["action"] for r in report["blocking_rules"]}
+    over = [r for r in report["blocking_rules"] if r["pairs"] > report["records"]]
+    assert over and all(actions[r["rule"]] in ("split", "refused") for r in over)
+    assert all(r["action"] == "kept" for r in report["blocking_rules"] if r not in over)
+    # One warning line per rule split or left out, on stderr, and no traceback.
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == len(over) == len(report["warnings"])
+    assert "Traceback" not in result.stderr
+    assert report["persons"] > 0

@@ -167,13 +167,18 @@ def _print_evaluation(ev: Evaluation) -> None:
             table.add_column(name, justify="left" if name == "group" else "right")
         for key, group in sorted(groups.items()):
             p = group.pairwise
+            # A share of nothing is not a score: no linked pairs (precision) or no true
+            # pairs (recall) in the group.
+            precision = f"{p.precision:.4f}" if group.predicted_pairs else "-"
+            recall = f"{p.recall:.4f}" if group.true_pairs else "-"
+            both = group.predicted_pairs and group.true_pairs
             table.add_row(
                 key.replace("|", " - "),
                 f"{group.true_pairs:,}",
                 f"{group.predicted_pairs:,}",
-                f"{p.precision:.4f}",
-                f"{p.recall:.4f}",
-                f"{p.f1:.4f}",
+                precision,
+                recall,
+                f"{p.f1:.4f}" if both else "-",
             )
         out.print(table)
 

@@ -69,7 +69,7 @@ class LinkReport:
     """What a linkage run did.
 
     Attributes:
-        seconds: Wall-clock seconds per stage (prepare, train, predict, cluster, write).
+        seconds: Wall-clock seconds per stage (prepare, guard, train, predict, cluster, write).
         model_source: ``trained`` (estimated on these records), or the file or run the model
             was taken from.
     """
@@ -324,7 +324,9 @@ def link_records(
     say = progress or (lambda _stage: None)
     seconds: dict[str, float] = {}
     say("counting the pairs each blocking rule makes")
+    clock = time.perf_counter()
     engine = LinkageEngine.open(records, model, max_pairs_per_record)
+    seconds["guard"] = time.perf_counter() - clock
     try:
         if model is None:
             say("estimating the model (no labels needed)")
