@@ -21,6 +21,7 @@ same code.
 
     .venv/bin/python benchmarks/linkage.py                       # 1e5 and 1e6, FEBRL3/4
     .venv/bin/python benchmarks/linkage.py --sizes 1e5 --repeats 3
+    .venv/bin/python benchmarks/linkage.py --sizes 1e5 --noise-profiles default harsh
     .venv/bin/python benchmarks/linkage.py --sizes 1e6 --no-febrl --methods justicelink
 """
 
@@ -72,6 +73,8 @@ def _febrl_rows(name: str) -> tuple[Any, dict[str, str]]:
                 text[k] for k in ("street_number", "address_1", "address_2") if text[k]
             )
             district = " ".join(text[k] for k in ("suburb", "postcode") if text[k])
+            for unused in ("middle_names", "aliases", "id_number_visible", "area", "case_ref"):
+                columns[unused].append(None)
             columns["record_id"].append(str(rec_id))
             columns["agency_id"].append(f"file{i}")
             columns["family_name"].append(text["surname"] or None)
@@ -303,10 +306,15 @@ def bench_country(
     workdir: Path,
     timeout: float | None = None,
     chosen: tuple[str, ...] = METHODS,
+    noise_profile: str = "default",
 ) -> dict[str, Any]:
     people = max(1, round(size / RECORDS_PER_PERSON))
-    folder, warehouse = workdir / f"c{people}", workdir / f"w{people}.duckdb"
-    t_synth, _, _ = run([*_cli(), "synth", "--out", str(folder), "--people", str(people), "--json"])
+    folder = workdir / f"c{people}-{noise_profile}"
+    warehouse = workdir / f"w{people}-{noise_profile}.duckdb"
+    t_synth, _, _ = run(
+        [*_cli(), "synth", "--out", str(folder), "--people", str(people), "--json",
+         "--noise-profile", noise_profile]
+    )  # fmt: skip
     t_ingest, _, _ = run([*_cli(), "ingest", str(folder), "--warehouse", str(warehouse), "--json"])
     truth = str(folder / "truth")
     methods: dict[str, Any] = {}
@@ -325,12 +333,12 @@ def bench_country(
             ]
         except StageTimeoutError as exc:
             methods[method] = {"did_not_finish": str(exc)}
-            print(f"  {size:.0e} {method}: {exc}", file=sys.stderr)
+            print(f"  {size:.0e} {noise_profile} {method}: {exc}", file=sys.stderr)
             continue
         methods[method] = _median(runs)
-        print(f"  {size:.0e} {method}: {_brief(methods[method])}", file=sys.stderr)
+        print(f"  {size:.0e} {noise_profile} {method}: {_brief(methods[method])}", file=sys.stderr)
     blocking = _measure("blocking", "country", str(warehouse), truth)
-    print(f"  {size:.0e} blocking: {_brief_blocking(blocking)}", file=sys.stderr)
+    print(f"  {size:.0e} {noise_profile} blocking: {_brief_blocking(blocking)}", file=sys.stderr)
     # The product as a user runs it: the CLI end to end, with its writes to the warehouse.
     t_cli, peak_cli, stdout = run(
         [*_cli(), "link", "--warehouse", str(warehouse), "--evaluate", truth, "--json"]
@@ -338,6 +346,7 @@ def bench_country(
     cli = json.loads(stdout)
     return {
         "size": size,
+        "noise_profile": noise_profile,
         "people": people,
         "synth_s": t_synth,
         "ingest_s": t_ingest,
@@ -379,6 +388,12 @@ def main() -> None:
     parser.add_argument("--large-repeats", type=int, default=1, help="repeats at 1e6 and above")
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument(
+        "--noise-profiles",
+        nargs="*",
+        default=["default"],
+        help="the synthetic country's error mixes to link (justicelink synth --noise-profile)",
+    )
+    parser.add_argument(
         "--methods",
         nargs="*",
         choices=METHODS,
@@ -408,9 +423,12 @@ def main() -> None:
                 results["febrl"].append(bench_febrl(name, args.repeats, tuple(args.methods)))
         for size in args.sizes:
             repeats = args.repeats if size < 5e5 else args.large_repeats
-            results["country"].append(
-                bench_country(size, repeats, workdir, args.timeout, tuple(args.methods))
-            )
+            for profile in args.noise_profiles:
+                results["country"].append(
+                    bench_country(
+                        size, repeats, workdir, args.timeout, tuple(args.methods), profile
+                    )
+                )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     text = json.dumps(results, indent=2)

@@ -10,6 +10,7 @@ refines, so callers may catch either::
     ├── WarehouseError (RuntimeError)    the warehouse cannot be opened or written
     ├── TruthFileError (ValueError)      a truth file to evaluate against is malformed
     ├── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
+    ├── ResourceLimitError (RuntimeError)  a job ran out of memory or disk; says what to change
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
@@ -52,6 +53,10 @@ class TruthFileError(ValueError, JusticelinkError):
 
 class LinkageError(ValueError, JusticelinkError):
     """A linkage input is unusable: a saved model, a review file or a record id."""
+
+
+class ResourceLimitError(RuntimeError, JusticelinkError):
+    """A job ran out of memory or disk space; the message says what to change."""
 
 
 class MeasureError(ValueError, JusticelinkError):

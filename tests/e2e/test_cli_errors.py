@@ -99,3 +99,21 @@ def test_web_commands_fail_in_one_line(tmp_path: Path, args: list[str], needles:
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)},
     )
     _assert_one_line_error(result, *needles)
+
+
+def test_mapping_check_refuses_a_date_format_that_reads_nothing(tiny: Path, tmp_path: Path) -> None:
+    # The tiny police persons file writes dates of birth as 03/02/1990; declared ISO, the
+    # column would load empty, and `mapping check` says so in one line.
+    mapping = tiny / "agencies.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert 'format: ["%d/%m/%Y", "%Y"]' in text
+    mapping.write_text(text.replace('format: ["%d/%m/%Y", "%Y"]', 'format: "%Y-%m-%d"'), "utf-8")
+    result = _run("mapping", "check", str(tiny), cwd=tmp_path)
+    _assert_one_line_error(
+        result, "police/persons.csv", "columns.date_of_birth (dob)", "would load as NULL"
+    )
+
+
+def test_unknown_noise_profile_for_synth(tmp_path: Path) -> None:
+    result = _run("synth", "--out", "c", "--noise-profile", "loud", cwd=tmp_path)
+    _assert_one_line_error(result, "noise profile 'loud' is not known", "harsh")

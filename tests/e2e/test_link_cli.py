@@ -171,3 +171,120 @@ def test_a_bad_review_row_is_named_by_file_row_and_column(linked: tuple[Path, di
         r[0] for r in _query(root / "w.duckdb", "select decision from link_decision")
     )
     assert decisions["same"] <= 1  # nothing of the bad file was stored
+
+
+def _truth_by_key(root: Path) -> dict[tuple[str, str], str]:
+    """(agency, record key) -> true person, for keys that name one row only."""
+    with (root / "c" / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    keys = Counter((r["agency"], r["record_key"]) for r in rows)
+    return {
+        (r["agency"], r["record_key"]): r["person_id"]
+        for r in rows
+        if keys[(r["agency"], r["record_key"])] == 1 and r["record_key"].strip()
+    }
+
+
+def test_evaluate_takes_a_cluster_file_keyed_by_agency_and_record_key(
+    linked: tuple[Path, dict],
+) -> None:
+    root, _ = linked
+    truth = _truth_by_key(root)
+    # A sample: every other person's records, so that the scores come with intervals.
+    chosen = sorted({p for p in truth.values()})[::2]
+    with (root / "clusters.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["agency", "record_key", "person"])
+        for (agency, key), person in sorted(truth.items()):
+            if person in set(chosen):
+                writer.writerow([agency, key, person])
+    report = json.loads(
+        _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--evaluate", "clusters.csv",
+             "--json", cwd=root).stdout
+    )  # fmt: skip
+    evaluation = report["evaluation"]
+    # The same scores, counted here from record_person and the labels.
+    person_of = dict(_query(root / "w.duckdb", "select record_id, person_id from record_person"))
+    labelled = {
+        f"{a}:{k}": p for (a, k), p in truth.items() if p in set(chosen) and f"{a}:{k}" in person_of
+    }
+    pairs = lambda groups: sum(n * (n - 1) // 2 for n in groups.values())  # noqa: E731
+    true_pairs = pairs(Counter(labelled.values()))
+    made = pairs(Counter(person_of[r] for r in labelled))
+    correct = pairs(Counter((person_of[r], p) for r, p in labelled.items()))
+    assert (
+        evaluation["true_pairs"],
+        evaluation["predicted_pairs"],
+        evaluation["correct_pairs"],
+    ) == (
+        true_pairs,
+        made,
+        correct,
+    )
+    assert evaluation["labels"] == "clusters" and evaluation["sample"] is True
+    low, high = evaluation["intervals"]["pairwise_precision"]
+    assert low <= evaluation["pairwise"]["precision"] <= high
+    assert evaluation["intervals"]["method"] == "Wilson score, 95%"
+    assert "courts|prosecution" in evaluation["by_agency_pair"]
+
+
+def test_evaluate_takes_labelled_pairs_and_a_filled_in_review_export(
+    linked: tuple[Path, dict],
+) -> None:
+    root, _ = linked
+    truth = _truth_by_key(root)
+    _cli("link", "review", "--warehouse", "w.duckdb", "--export", "sample.csv",
+         "--low", "0.01", "--high", "1", "--limit", "200", cwd=root)  # fmt: skip
+    with (root / "sample.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    decided = []
+    for row in rows:
+        a, b = (tuple(row[c].split(":", 1)) for c in ("record_id_l", "record_id_r"))
+        if a in truth and b in truth:  # a reviewer who knows the truth
+            row["decision"] = "same" if truth[a] == truth[b] else "different"
+            decided.append(row)
+    with (root / "filled.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(decided)
+    report = json.loads(
+        _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--evaluate", "filled.csv",
+             "--json", cwd=root).stdout
+    )  # fmt: skip
+    evaluation = report["evaluation"]
+    assert evaluation["labels"] == "pairs" and "bcubed" not in evaluation
+    assert evaluation["true_pairs"] == sum(1 for r in decided if r["decision"] == "same")
+    # the same pairs as agency/key columns give the same scores
+    with (root / "pairs.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["agency_a", "key_a", "agency_b", "key_b", "label"])
+        for row in decided:
+            writer.writerow([*row["record_id_l"].split(":", 1), *row["record_id_r"].split(":", 1),
+                             row["decision"]])  # fmt: skip
+    again = json.loads(
+        _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--evaluate", "pairs.csv",
+             "--json", cwd=root).stdout
+    )["evaluation"]  # fmt: skip
+    assert again["pairwise"] == evaluation["pairwise"]
+    # and the text report says which interval it gives
+    text = _cli("link", "--warehouse", "w.duckdb", "--reuse-model", "--evaluate", "pairs.csv",
+                cwd=root).stdout  # fmt: skip
+    assert "Wilson score, 95%" in text and "By agency pair" in text
+
+
+def test_a_rule_over_the_budget_is_split_with_a_warning_and_the_run_goes_on(
+    linked: tuple[Path, dict],
+) -> None:
+    root, _ = linked
+    result = _cli("link", "--warehouse", "w.duckdb", "--reuse-model",
+                  "--max-pairs-per-record", "1", "--json", cwd=root)  # fmt: skip
+    report = json.loads(result.stdout)
+    actions = {r["rule"]: r["action"] for r in report["blocking_rules"]}
+    over = [r for r in report["blocking_rules"] if r["pairs"] > report["records"]]
+    assert over and all(actions[r["rule"]] in ("split", "refused") for r in over)
+    assert all(r["action"] == "kept" for r in report["blocking_rules"] if r not in over)
+    # One warning line per rule split or left out, on stderr, and no traceback.
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == len(over) == len(report["warnings"])
+    assert "Traceback" not in result.stderr
+    assert report["persons"] > 0

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from justicelink.linkage import prepare
+from justicelink.linkage import keys, prepare
 from justicelink.linkage.prepare import SOURCE_COLUMNS, clean_id, name_edits, prepare_rows
 
 
@@ -81,7 +81,7 @@ def test_case_references_travel_with_their_record() -> None:
 def test_blocking_keys_join_a_name_to_the_year_and_drop_common_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(prepare, "MAX_KEY_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_KEY_BLOCK", 2)
     born = {"date_of_birth": dt.date(1990, 3, 4), "dob_precision": "day", "sex": "male"}
     prepared, _ = prepare_rows(
         _rows(
@@ -175,8 +175,8 @@ def test_names_two_typos_apart_share_no_one_typo_form() -> None:
 def test_one_typo_keys_carry_the_year_or_meet_a_record_without_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(prepare, "MAX_KEY_BLOCK", 2)
-    monkeypatch.setattr(prepare, "MAX_EDIT_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_KEY_BLOCK", 2)
+    monkeypatch.setattr(keys, "MAX_EDIT_BLOCK", 2)
     prepared, _ = prepare_rows(
         _rows(
             {"record_id": "a:1", "full_name": "Juli", "birth_year": 1998},
@@ -220,3 +220,29 @@ def test_keys_are_capped_by_the_number_of_records_holding_them(
         [k for k in record if holders[k] <= cap] or None if record else None for record in keys
     ]
     assert prepare._capped(keys, cap).to_pylist() == expected
+
+
+def test_aliases_masked_numbers_area_and_case_numbers_are_prepared() -> None:
+    prepared, _ = prepare_rows(
+        _rows(
+            {"record_id": "police:1", "agency_id": "police", "family_name": "Srisuk",
+             "given_names": "Somchai", "aliases": "Chai; Lek Srisuk", "area": "Hat Yai",
+             "address": "12 Rama Rd, Songkhla", "id_number": "****1234",
+             "id_number_visible": "****1234", "case_ref": "CR-9"},
+            {"record_id": "courts:1", "agency_id": "courts", "full_name": "Chai Srisuk",
+             "id_number": "S1231234", "address": "12 Rama Rd, Songkhla"},
+        ),
+        {"police:1": ["INC-1"]},
+    )  # fmt: skip
+    police, court = prepared.to_pylist()
+    # The name, then each alias, then the alias with the family name.
+    assert police["name_forms"] == ["somchai srisuk", "chai", "chai srisuk", "lek srisuk"]
+    assert court["name_forms"] == ["chai srisuk"]
+    # The alias form "chai srisuk" is the court record's name: both carry it for blocking.
+    assert "chai srisuk" in police["alias_blocks"] and court["alias_blocks"] == ["chai srisuk"]
+    # A masked number is compared on what is visible; a full one whole.
+    assert (police["id_number"], police["id_start"], police["id_end"]) == (None, None, "1234")
+    assert (court["id_number"], court["id_start"], court["id_end"]) == ("S1231234",) * 3
+    # The mapped area is the district, whatever the address says.
+    assert police["district"] == "hat yai" and court["district"] == "songkhla"
+    assert police["case_refs"] == ["CR-9", "INC-1"]

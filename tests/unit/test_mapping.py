@@ -73,6 +73,14 @@ def test_codes_keep_their_spelling_in_value_maps(tmp_path: Path) -> None:
         ("          date_of_birth: {column: d, format: '%m/%d'}", "has no year"),
         ("          nationality: {column: n, format: '%Y'}", "'format' applies to dates only"),
         ("          sex: {column: s, colour: red}", "colour: Extra inputs are not permitted"),
+        ("          address: {column: a, mask: '*'}", "'mask' and 'partial' apply to id_number"),
+        ("          id_number: {column: i, mask: '*', partial: end}", "'mask' or 'partial', not"),
+        ("          address: {column: a, separator: ', '}", "'separator' joins several"),
+        ("          address: {column: [a, a]}", "a source column is listed twice"),
+        ("          sex: {column: [a, b]}", "only text, code and date fields may join"),
+        ("          address: {column: a, values: {x: y}}", "'values' applies to coded fields"),
+        ("          nationality: {column: n, values: {VN: [1]}}", "values.VN"),
+        ("          full_name: {column: n, name_order: mixed}", "name_order: Input should be"),
     ],
 )
 def test_meaning_errors_name_the_place(tmp_path: Path, extra: str, message: str) -> None:
@@ -80,6 +88,29 @@ def test_meaning_errors_name_the_place(tmp_path: Path, extra: str, message: str)
         load_mapping(_mapping(tmp_path, extra))
     assert "\n" not in str(caught.value)
     assert str(tmp_path / "agencies.yaml") in str(caught.value)
+
+
+def test_the_new_keys_resolve(tmp_path: Path) -> None:
+    extra = (
+        "          id_number: {column: nic, mask: '*X'}\n"
+        "          nationality: {column: nat, values: {VN: Viet Nam, '00': null}}\n"
+        "          address: {column: [house, street], separator: ', '}\n"
+        "          aliases: {column: [aka1, aka2]}\n"
+        "          area: district\n"
+        "          case_ref: case"
+    )
+    text = MINIMAL.format(extra=extra).replace(
+        "full_name: name", "full_name: {column: name, name_order: auto}"
+    )
+    columns = {c.field: c for c in load_mapping(_mapping(tmp_path, text=text)).files[0].columns}
+    assert columns["full_name"].name_order == "auto"
+    assert columns["id_number"].mask == "*X"
+    assert columns["nationality"].values == {"VN": "Viet Nam", "00": None}
+    assert (columns["address"].sources, columns["address"].separator) == (("house", "street"), ", ")
+    assert columns["aliases"].separator == "; "  # several aliases stay apart
+    assert columns["address"].source == "house+street"
+    extract = load_mapping(tmp_path / "agencies.yaml").files[0]
+    assert {"house", "street", "aka1", "aka2", "district", "case"} <= set(extract.source_columns())
 
 
 def test_an_event_date_needs_a_day(tmp_path: Path) -> None:

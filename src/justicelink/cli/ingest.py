@@ -102,6 +102,9 @@ def _print_report(report: IngestReport) -> None:
         f"Every row read was loaded or quarantined ({total[0]:,} = {total[1]:,} + {total[2]:,}), "
         f"in {report.seconds:.1f} s."
     )
+    for f in report.files:
+        for warning in f.warnings:
+            err.print(f"warning: {warning}", highlight=False, soft_wrap=True)
     if report.quarantine_reasons:
         out.print(
             "Quarantined rows by reason (each row once, under its first blocking reason; "

@@ -18,6 +18,8 @@ from justicelink.cli._common import (
     print_json,
     user_errors,
 )
+from justicelink.linkage.evaluate import Evaluation
+from justicelink.linkage.guard import DEFAULT_MAX_PAIRS_PER_RECORD
 from justicelink.linkage.model import DEFAULT_THRESHOLD
 
 WAREHOUSE = Annotated[
@@ -33,6 +35,7 @@ app = typer.Typer(
         "its blocking rules find, apply reviewers' decisions and group the records into "
         "persons (tables person, record_person, link_pair, link_run).\n\n"
         "    justicelink link --warehouse country.duckdb --evaluate country/truth\n\n"
+        "    justicelink link --evaluate labelled_pairs.csv   (or a cluster file)\n\n"
         "    justicelink link explain police:EP0000001 courts:PTY-0000002\n\n"
         "    justicelink link review --export review.csv   (then --import review.csv)\n\n"
         "How the model works and how to judge it on your own data: docs/linkage.md."
@@ -57,11 +60,24 @@ def link(
     evaluate: Annotated[
         Path | None,
         typer.Option(
-            help="A synthetic country's truth/ folder: score the result against it "
-            "(pairwise and B-cubed precision, recall, F1).",
-            metavar="TRUTH_DIR",
+            help="Score the result against labels: a cluster file (agency, record_key, "
+            "person), labelled pairs (agency_a, key_a, agency_b, key_b, label same|"
+            "different), a filled-in `link review` export, or a synthetic country's truth/ "
+            "folder. Pairwise and B-cubed precision, recall, F1, by agency pair and naming "
+            "tradition, with Wilson 95% intervals when the labels are a sample "
+            "(formats: docs/linkage.md).",
+            metavar="LABELS",
         ),
     ] = None,
+    max_pairs_per_record: Annotated[
+        float,
+        typer.Option(
+            help="A blocking rule may compare at most this many pairs per record; a "
+            "bigger one is split (its commonest values left out) or left out, with a "
+            "warning naming the field.",
+            min=1.0,
+        ),
+    ] = DEFAULT_MAX_PAIRS_PER_RECORD,
     model: Annotated[
         Path | None,
         typer.Option(help="Use this saved model (Splink JSON) instead of training one."),
@@ -94,9 +110,12 @@ def link(
                 truth_dir=evaluate,
                 progress=lambda stage: status.update(f"[bold]link[/] {stage}"),
                 engine=engine_of(engine, spark_master),
+                max_pairs_per_record=max_pairs_per_record,
             )
         if save_model is not None:
             save_model.write_text(json.dumps(report.model, indent=2), encoding="utf-8")
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", highlight=False, soft_wrap=True)
     if as_json:
         print_json(report.to_json())
         return
@@ -118,19 +137,64 @@ def link(
         )
     out.print("Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     if report.evaluation is not None:
-        ev = report.evaluation
-        table = Table(title=f"Against the truth ({ev.records:,} records)", title_justify="left")
-        for name in ("measure", "precision", "recall", "F1"):
-            table.add_column(name, justify="right" if name != "measure" else "left")
-        for name, scores in (("pairwise", ev.pairwise), ("B-cubed", ev.bcubed)):
+        _print_evaluation(report.evaluation)
+
+
+def _print_evaluation(ev: Evaluation) -> None:
+    sample = ev.sample and ev.intervals
+    what = {"synthetic": "the truth", "clusters": "the cluster file", "pairs": "labelled pairs"}
+    table = Table(
+        title=f"Against {what.get(ev.labels, ev.labels)} ({ev.records:,} records)",
+        title_justify="left",
+    )
+    for name in ("measure", "precision", "recall", "F1"):
+        table.add_column(name, justify="right" if name != "measure" else "left")
+    for name, scores in (("pairwise", ev.pairwise), ("B-cubed", ev.bcubed)):
+        if scores is None:
+            continue
+        cells = [f"{scores.precision:.4f}", f"{scores.recall:.4f}", f"{scores.f1:.4f}"]
+        if sample and name == "pairwise":
+            for i, key in enumerate(("pairwise_precision", "pairwise_recall")):
+                lo, hi = ev.intervals[key]
+                cells[i] += f" ({lo:.3f}-{hi:.3f})"
+        table.add_row(name, *cells)
+    out.print(table)
+    out.print(
+        f"True pairs {ev.true_pairs:,}; linked pairs {ev.predicted_pairs:,}, "
+        f"of which correct {ev.correct_pairs:,}."
+        + (" Intervals: Wilson score, 95%." if sample else "")
+        + (
+            f" {ev.unknown_records:,} labelled records are not in the warehouse."
+            if ev.unknown_records
+            else ""
+        )
+        + (" B-cubed needs clusters, not pairs." if ev.bcubed is None else "")
+    )
+    for title, groups in (
+        ("By agency pair", ev.by_agency_pair),
+        ("By naming tradition", ev.by_tradition),
+    ):
+        if not groups:
+            continue
+        table = Table(title=title, title_justify="left")
+        for name in ("group", "true pairs", "linked pairs", "precision", "recall", "F1"):
+            table.add_column(name, justify="left" if name == "group" else "right")
+        for key, group in sorted(groups.items()):
+            p = group.pairwise
+            # A share of nothing is not a score: no linked pairs (precision) or no true
+            # pairs (recall) in the group.
+            precision = f"{p.precision:.4f}" if group.predicted_pairs else "-"
+            recall = f"{p.recall:.4f}" if group.true_pairs else "-"
+            both = group.predicted_pairs and group.true_pairs
             table.add_row(
-                name, f"{scores.precision:.4f}", f"{scores.recall:.4f}", f"{scores.f1:.4f}"
+                key.replace("|", " - "),
+                f"{group.true_pairs:,}",
+                f"{group.predicted_pairs:,}",
+                precision,
+                recall,
+                f"{p.f1:.4f}" if both else "-",
             )
         out.print(table)
-        out.print(
-            f"True pairs {ev.true_pairs:,}; linked pairs {ev.predicted_pairs:,}, "
-            f"of which correct {ev.correct_pairs:,}."
-        )
 
 
 @app.command()

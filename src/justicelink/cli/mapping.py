@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from justicelink.cli._common import out, print_json, user_errors
+from justicelink.cli._common import err, out, print_json, user_errors
 
 app = typer.Typer(
     help="Write and check mapping files (agencies.yaml). Format: docs/mapping.md.",
@@ -26,28 +26,37 @@ def check(
 
     Reports the first problem as one line (file, place, what is wrong): a misspelt field,
     a value map that lands outside the canonical codes, a date format without a day, a file
-    or column that does not exist.
+    or column that does not exist, or a format or value map that reads none of a sample of
+    the column's values (it would load the whole column as empty). Fields where only some
+    sampled values cannot be read are listed as warnings.
 
     Example:
 
         justicelink mapping check country/agencies.yaml
     """
     with user_errors():
-        from justicelink.ingest.mapping import load_mapping
-        from justicelink.ingest.readers import read_extract
+        from justicelink.ingest.check import check_mapping
 
-        mapping = load_mapping(source)
-        files = []
-        for extract in mapping.files:
-            raw = read_extract(extract)
-            files.append(
-                {"path": extract.label, "entity": extract.entity.value, "rows": raw.rows_read}
-            )
+        mapping, checked = check_mapping(source)
+    files = [
+        {
+            "path": f.path,
+            "entity": f.entity,
+            "rows": f.rows,
+            "sampled_fields": {
+                c.field: {"sampled": c.sampled, "unusable": c.unusable} for c in f.columns
+            },
+            "warnings": f.warnings(),
+        }
+        for f in checked
+    ]
     if as_json:
         print_json({"mapping": str(mapping.path), "files": files})
         return
-    for f in files:
-        out.print(f"  ok  {f['path']:<40} {f['entity']:<14} {f['rows']:>10,} rows")
+    for f in checked:
+        out.print(f"  ok  {f.path:<40} {f.entity:<14} {f.rows:>10,} rows")
+        for warning in f.warnings():
+            err.print(f"  warning: {warning}", highlight=False, soft_wrap=True)
     out.print(f"{mapping.path}: valid; {len(files)} files readable.")
 
 

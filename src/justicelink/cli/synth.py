@@ -39,6 +39,14 @@ def synth(
     seed: Annotated[
         int, typer.Option(help="Random seed; the same seed writes the same files.")
     ] = 1,
+    noise_profile: Annotated[
+        str,
+        typer.Option(
+            help="The agencies' error mix: default, or harsh (more missing and defaulted "
+            "dates of birth, typing slips, aliases, nicknames), to check linkage on noise "
+            "it was not tuned on."
+        ),
+    ] = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Generate a synthetic country: agency extracts, a mapping file and the truth.
@@ -52,6 +60,8 @@ def synth(
     Example:
 
         justicelink synth --out country --people 5000 --years 2018-2023 --seed 7
+
+        justicelink synth --out harsh --people 5000 --noise-profile harsh
     """
     with user_errors():
         from justicelink.synth import generate_country
@@ -75,6 +85,7 @@ def synth(
                 first_year=first,
                 last_year=last,
                 seed=seed,
+                noise_profile=noise_profile,
                 progress=progress,
             )
     if as_json:

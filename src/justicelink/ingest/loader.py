@@ -24,6 +24,8 @@ import sqlglot.expressions as exp
 
 from justicelink.classification import Crosswalk, load_crosswalk, load_iccs
 from justicelink.errors import JusticelinkError, SourceFileNotFoundError
+from justicelink.ingest.check import count_unusable
+from justicelink.ingest.derive import with_derived_columns
 from justicelink.ingest.mapping import ExtractFile, Mapping, load_mapping
 from justicelink.ingest.quality import quarantine_by_reason, unmapped_codes
 from justicelink.ingest.readers import RawExtract, read_extract
@@ -66,6 +68,7 @@ class FileReport:
     loaded: int
     quarantined: int
     value_issues: int
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +272,7 @@ def _load_file(
     label = extract.label
     for name in (NORMALISED, PROBLEMS, BLOCKED):
         warehouse.execute(_drop(name))
-    warehouse.register(STAGE, raw.table)
+    warehouse.register(STAGE, with_derived_columns(extract, raw.table))
     try:
         warehouse.execute(_temp_table(NORMALISED, normalise_query(extract, run_id=run_id)))
     finally:
@@ -282,6 +285,12 @@ def _load_file(
     warehouse.execute(
         _temp_table(BLOCKED, exp.select("source_row").from_(PROBLEMS).where("blocking").distinct())
     )
+    # A format or value map that reads none of a column loads it all as NULL: say so.
+    warnings = [
+        f"{c.message()}: the whole column loads as NULL; check its format or values"
+        for c in count_unusable(extract, warehouse, NORMALISED)
+        if c.empties_column
+    ]
     for target in ("quarantine", "value_issue", table):
         warehouse.execute(exp.delete(target, where="source_file = ?"), [label])
     blocked_rows = exp.select("source_row").from_(BLOCKED)
@@ -351,6 +360,7 @@ def _load_file(
         loaded=int(loaded),
         quarantined=blocked + len(raw.rejects),
         value_issues=int(issues),
+        warnings=warnings,
     )
     if report.read != report.loaded + report.quarantined:
         raise ReconciliationError(

@@ -37,9 +37,17 @@ class _Strict(BaseModel):
 
 
 class ColumnSpec(_Strict):
-    """How one canonical field is read from one source column."""
+    """How one canonical field is read from one source column, or from several."""
 
-    column: str = Field(description="Name of the source column (JSON lines: the key).")
+    column: str | list[str] = Field(
+        description="Name of the source column (JSON lines: the key), or a list of columns "
+        "whose non-empty values are joined with `separator` (address parts; given and "
+        "middle names; several alias columns)."
+    )
+    separator: str | None = Field(
+        default=None,
+        description="Joins the values of several columns (default one space; '; ' for aliases).",
+    )
     format: str | list[str] | None = Field(
         default=None,
         description="Date format(s) in strftime notation, tried in order; default %Y-%m-%d.",
@@ -51,8 +59,21 @@ class ColumnSpec(_Strict):
     required: bool = Field(
         default=False, description="Quarantine the row when this value is missing or unusable."
     )
-    name_order: Literal["family_first", "given_first"] | None = Field(
-        default=None, description="For full_name: which part comes first."
+    name_order: Literal["family_first", "given_first", "auto"] | None = Field(
+        default=None,
+        description="For full_name: which part comes first; auto decides per row (comma "
+        "form, family name in capitals, known family names).",
+    )
+    mask: str | None = Field(
+        default=None,
+        min_length=1,
+        description="For id_number: the character(s) that hide digits, e.g. '*' in "
+        "'****1234'; numbers are then compared on their visible characters.",
+    )
+    partial: Literal["start", "end"] | None = Field(
+        default=None,
+        description="For id_number: the column holds only the start or the end of the "
+        "number (e.g. its last four digits); compared on that part.",
     )
     unit: Literal["days", "weeks", "months", "years"] | None = Field(
         default=None, description="For length_days: the unit of the source column."
@@ -118,10 +139,22 @@ class MappingSpec(_Strict):
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A resolved column specification: defaults filled in, kind known."""
+    """A resolved column specification: defaults filled in, kind known.
+
+    Attributes:
+        source: The source column, or the columns joined by "+" (for messages).
+        sources: The source columns, in order.
+        separator: Joins the values of several source columns.
+        mask: Characters that hide digits of an id number (None: not masked).
+        partial: ``start`` or ``end`` when the id number column holds only that part.
+    """
 
     field: str
     source: str
+    sources: tuple[str, ...]
+    separator: str
+    mask: str | None
+    partial: str | None
     spec: FieldSpec
     formats: tuple[str, ...]
     values: dict[str, ValueTarget] | None
@@ -147,7 +180,7 @@ class ExtractFile:
 
     def source_columns(self) -> list[str]:
         """Every source column the mapping reads from this file, keys first, no repeats."""
-        names = list(self.key) + [c.source for c in self.columns]
+        names = list(self.key) + [name for c in self.columns for name in c.sources]
         return list(dict.fromkeys(names))
 
 
@@ -322,10 +355,28 @@ def _resolve_column(where: str, name: str, field: FieldSpec, spec: ColumnSpec) -
     kind = field.kind
     if spec.format is not None and kind not in (FieldKind.DATE, FieldKind.PARTIAL_DATE):
         raise MappingError(f"{where}: 'format' applies to dates only")
-    if spec.values is not None and kind not in (FieldKind.ENUM, FieldKind.BOOLEAN):
+    if spec.values is not None and kind not in (FieldKind.ENUM, FieldKind.BOOLEAN, FieldKind.CODE):
         raise MappingError(f"{where}: 'values' applies to coded fields only")
     if spec.name_order is not None and name != "full_name":
         raise MappingError(f"{where}: 'name_order' applies to full_name only")
+    if (spec.mask is not None or spec.partial is not None) and name != "id_number":
+        raise MappingError(f"{where}: 'mask' and 'partial' apply to id_number only")
+    if spec.mask is not None and spec.partial is not None:
+        raise MappingError(f"{where}: give 'mask' or 'partial', not both")
+    sources = (spec.column,) if isinstance(spec.column, str) else tuple(spec.column)
+    if not sources or any(not s.strip() for s in sources):
+        raise MappingError(f"{where}: column names no source column")
+    if len(sources) != len(set(sources)):
+        raise MappingError(f"{where}: a source column is listed twice")
+    if spec.separator is not None and len(sources) == 1:
+        raise MappingError(f"{where}: 'separator' joins several columns; give a list")
+    if len(sources) > 1 and kind not in (
+        FieldKind.TEXT,
+        FieldKind.CODE,
+        FieldKind.DATE,
+        FieldKind.PARTIAL_DATE,
+    ):
+        raise MappingError(f"{where}: only text, code and date fields may join several columns")
     if spec.unit is not None and kind is not FieldKind.DURATION:
         raise MappingError(f"{where}: 'unit' applies to length_days only")
     formats = (
@@ -343,6 +394,10 @@ def _resolve_column(where: str, name: str, field: FieldSpec, spec: ColumnSpec) -
                 f"{where}: date format {fmt!r} has no day; only date_of_birth may be partial"
             )
     values = spec.values
+    if kind is FieldKind.CODE and values is not None:
+        for code, target in values.items():
+            if target is not None and not isinstance(target, str):
+                raise MappingError(f"{where}: values.{code}: expected text or null")
     if kind is FieldKind.ENUM:
         allowed = {member.value for member in field.enum or ()}
         if values is None:
@@ -357,9 +412,14 @@ def _resolve_column(where: str, name: str, field: FieldSpec, spec: ColumnSpec) -
         for code, target in values.items():
             if target is not None and not isinstance(target, bool):
                 raise MappingError(f"{where}: values.{code}: expected true or false")
+    default_separator = "; " if name == "aliases" else " "
     return Column(
         field=name,
-        source=spec.column,
+        source="+".join(sources),
+        sources=sources,
+        separator=spec.separator if spec.separator is not None else default_separator,
+        mask=spec.mask,
+        partial=spec.partial,
         spec=field,
         formats=formats,
         values=values,

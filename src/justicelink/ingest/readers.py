@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import pyarrow.parquet as pa_parquet
@@ -92,8 +93,34 @@ def _utf8_bytes(extract: ExtractFile) -> bytes:
     return text.encode("utf-8", errors="surrogateescape")
 
 
+def _typed_as_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A typed column as the text a reader of the same value in a workbook would see.
+
+    Dates become ISO dates (``%Y-%m-%d``), and so do timestamps at midnight (a date of birth
+    stored as a timestamp); other timestamps become ``%Y-%m-%dT%H:%M:%S``. Whole floats lose
+    their ".0" (a year stored as a float). Everything else is cast to text.
+    """
+    kind = values.type
+    if pa.types.is_date(kind):
+        return pc.strftime(values, format="%Y-%m-%d")
+    if pa.types.is_timestamp(kind):
+        # Whole seconds (Arrow writes fractions of a second for finer units).
+        plain = values.cast(pa.timestamp("s", tz=kind.tz), safe=False)
+        day = pc.strftime(plain, format="%Y-%m-%d")
+        moment = pc.strftime(plain, format="%Y-%m-%dT%H:%M:%S")
+        midnight = pc.equal(pc.strftime(plain, format="%H%M%S"), "000000")
+        return pc.if_else(midnight, day, moment)
+    if pa.types.is_floating(kind):
+        whole = pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values))
+        as_int = pc.cast(pc.if_else(whole, values, None), pa.int64(), safe=False)
+        return pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+    if pa.types.is_boolean(kind):
+        return pc.if_else(values, "true", "false")
+    return values.cast(pa.string())
+
+
 def _with_row_numbers(table: pa.Table, wanted: list[str]) -> pa.Table:
-    columns = {name: table.column(name).cast(pa.string()) for name in wanted}
+    columns = {name: _typed_as_text(table.column(name)) for name in wanted}
     columns[ROW] = pa.array(range(1, table.num_rows + 1), type=pa.int64())
     return pa.table(columns)
 

@@ -56,6 +56,22 @@ def _clean(name: str) -> exp.Expr:
     return exp.Nullif(this=exp.Trim(this=_source(name)), expression=_lit(""))
 
 
+def column_value(column: Column) -> exp.Expr:
+    """A field's source value: one column trimmed, or the non-empty values of several
+    columns joined by the column's separator (missing when all are empty)."""
+    if len(column.sources) == 1:
+        return _clean(column.sources[0])
+    joined = _fn("concat_ws", _lit(column.separator), *[_clean(s) for s in column.sources])
+    return exp.Nullif(this=joined, expression=_lit(""))
+
+
+# Columns the loader adds to the staged table before normalising (see ingest.derive): the
+# parts of a one-column name as split by justicelink.names.split_name, per row.
+SPLIT_FAMILY = "_jl_family"
+SPLIT_GIVEN = "_jl_given"
+SPLIT_ORDER = "_jl_order"
+
+
 def raw_name(field: str) -> str:
     """The column of the normalised table holding a field's raw (trimmed) source value."""
     return f"_raw_{field}"
@@ -132,7 +148,7 @@ def normalise_query(extract: ExtractFile, *, run_id: str) -> exp.Select:
     joins: list[tuple[exp.Expr, exp.Expr]] = []
     by_field = {c.field: c for c in extract.columns}
     for column in extract.columns:
-        raw = _clean(column.source)
+        raw = column_value(column)
         extra[raw_name(column.field)] = raw
         _normalise_field(extract, column, raw, values, joins)
     _derive(extract, by_field, values)
@@ -159,6 +175,12 @@ def _normalise_field(
     kind, name = column.spec.kind, column.field
     if kind is FieldKind.TEXT:
         values[name] = raw
+        if name == "id_number" and (column.mask or column.partial):
+            values["id_number_visible"] = _visible_id(raw, column)
+    elif kind is FieldKind.CODE:
+        values[name] = raw if column.values is None else _value_map(raw, column)
+        if f"{name}_raw" in values:
+            values[f"{name}_raw"] = raw
     elif kind is FieldKind.DATE:
         values[name] = _parse_date(raw, column.formats)
     elif kind is FieldKind.PARTIAL_DATE:
@@ -190,6 +212,25 @@ def _normalise_field(
         values["incident_id"] = _agency_prefixed(extract.agency_id, raw)
 
 
+def _visible_id(raw: exp.Expr, column: Column) -> exp.Expr:
+    """A masked or partial id number in one form: letters and digits upper-cased, a ``*``
+    for each hidden character (masked), or for the unknown rest (partial: "*1234")."""
+    if column.mask:
+        hidden = "[" + "".join("\\" + ch if not ch.isalnum() else ch for ch in column.mask) + "]"
+        starred = _fn(
+            "regexp_replace", exp.Upper(this=raw), _lit(hidden.upper()), _lit("*"), _lit("g")
+        )
+        kept = _fn("regexp_replace", starred, _lit("[^A-Z0-9*]"), _lit(""), _lit("g"))
+        # A value without any mask character is a full number: it has nothing hidden.
+        masked = _fn("regexp_matches", exp.Upper(this=raw), _lit(hidden.upper()))
+        return exp.Case().when(masked, exp.Nullif(this=kept, expression=_lit("")))
+    kept = _fn("regexp_replace", exp.Upper(this=raw), _lit("[^A-Z0-9]"), _lit(""), _lit("g"))
+    visible = exp.Nullif(this=kept, expression=_lit(""))
+    if column.partial == "end":
+        return exp.DPipe(this=_lit("*"), expression=visible, safe=True)
+    return exp.DPipe(this=visible, expression=_lit("*"), safe=True)
+
+
 def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str, exp.Expr]) -> None:
     """Identifiers and the name parts that follow from other fields."""
     key = _key(extract)
@@ -208,19 +249,18 @@ def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expr]) -> N
     full = by_field.get("full_name")
     if full is not None:
         # Runs of spaces collapse so that tokens split cleanly.
-        text = _fn("regexp_replace", _clean(full.source), _lit(r"\s+"), _lit(" "), _lit("g"))
+        text = _fn("regexp_replace", column_value(full), _lit(r"\s+"), _lit(" "), _lit("g"))
         values["full_name"] = text
-        if full.name_order == "family_first" and "family_name" not in by_field:
-            values["family_name"] = _fn("regexp_extract", text, _lit(r"^(\S+)"), _lit(1))
-            rest = _fn("regexp_replace", text, _lit(r"^\S+\s*"), _lit(""))
-            values["given_names"] = exp.Nullif(this=rest, expression=_lit(""))
-        elif full.name_order == "given_first" and "family_name" not in by_field:
-            values["family_name"] = _fn("regexp_extract", text, _lit(r"(\S+)$"), _lit(1))
-            rest = _fn("regexp_replace", text, _lit(r"\s*\S+$"), _lit(""))
-            values["given_names"] = exp.Nullif(this=rest, expression=_lit(""))
-        values["name_order"] = _lit(full.name_order)
+        if full.name_order is not None:
+            # Split in Python before staging (justicelink.names.split_name): particles,
+            # patronymics and the per-row order of `auto` need more than a regular expression.
+            if "family_name" not in by_field:
+                values["family_name"] = _source(SPLIT_FAMILY)
+            if "given_names" not in by_field:
+                values["given_names"] = _source(SPLIT_GIVEN)
+            values["name_order"] = _source(SPLIT_ORDER)
     else:
-        parts = [values["given_names"], values["family_name"]]
+        parts = [values["given_names"], values["middle_names"], values["family_name"]]
         joined = _fn("concat_ws", _lit(" "), *parts)
         values["full_name"] = exp.Nullif(this=joined, expression=_lit(""))
         values["name_order"] = _lit("split")
@@ -274,7 +314,9 @@ def _field_problems(extract: ExtractFile, column: Column, required: bool) -> Ite
     if kind in (FieldKind.DATE, FieldKind.PARTIAL_DATE):
         reason = f"unparseable date (expected {' or '.join(column.formats)})"
         yield Problem(name, exp.and_(has_raw, _missing(column.field)), raw, reason, required)
-    elif kind in (FieldKind.ENUM, FieldKind.BOOLEAN):
+    elif kind in (FieldKind.ENUM, FieldKind.BOOLEAN) or (
+        kind is FieldKind.CODE and column.values is not None
+    ):
         codes = [_lit(code) for code in (column.values or {})]
         unknown = exp.Not(this=raw.isin(*codes)) if codes else exp.true()
         reason = f"code not in the value map of {column.field}"

@@ -22,11 +22,11 @@ from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, wareho
 
 # The prepared columns each comparison looks at, shown beside its level.
 _SHOWN = {
-    "name": ("name_key",),
+    "name": ("name_key", "name_forms"),
     "date_of_birth": ("dob_exact", "dob_year"),
     "sex": ("sex",),
-    "id_number": ("id_number",),
-    "address": ("address_key",),
+    "id_number": ("id_number", "id_visible"),
+    "address": ("address_key", "district"),
     "case": ("case_refs",),
     "agency": ("agency_id",),
 }
@@ -99,23 +99,22 @@ def _records(warehouse: Warehouse, ids: list[str]) -> pa.Table:
     return warehouse.fetch_arrow(query, ids)
 
 
-def _name_frequency(warehouse: Warehouse, name_key: str | None) -> float | None:
-    """Share of linked records with this normalised name (Splink's term frequency)."""
-    if not name_key:
-        return None
-    share = exp.Div(
-        this=exp.func("count_if", exp.column("name_key").eq(exp.Placeholder())),
-        expression=exp.func("greatest", exp.func("count", exp.Star()), exp.Literal.number(1)),
+def _name_frequency(warehouse: Warehouse, record_id: str) -> float | None:
+    """How common the record's name is among persons: the term frequency the run used."""
+    rows = warehouse.fetch(
+        exp.select("name_frequency")
+        .from_("record_person")
+        .where(exp.column("record_id").eq(exp.Placeholder())),
+        [record_id],
     )
-    value = warehouse.fetch(exp.select(share).from_("record_person"), [name_key])[0][0]
-    return float(value) if value else None
+    return float(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def explain(
     warehouse_path: Path, record_a: str, record_b: str, *, engine: Engine | None = None
 ) -> Explanation:
     """Score one pair with the latest run's model and return its waterfall."""
-    from justicelink.linkage.run import stored_model
+    from justicelink.linkage.results import stored_model
 
     if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: no warehouse here")
@@ -131,7 +130,7 @@ def explain(
         refs = read_case_refs(warehouse)
         prepared, _ = prepare_rows(rows, {r: refs.get(r, []) for r in found})
         by_id = {r["unique_id"]: r for r in prepared.to_pylist()}
-        tf = {rid: _name_frequency(warehouse, by_id[rid]["name_key"]) for rid in by_id}
+        tf = {rid: _name_frequency(warehouse, rid) for rid in by_id}
         linked_as = _linked_as(warehouse, record_a, record_b)
         threshold = float(
             warehouse.fetch(

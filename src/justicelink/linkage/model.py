@@ -3,15 +3,20 @@
 The comparisons weigh the evidence agencies in the region actually share (see
 docs/linkage.md for the reasoning behind each level):
 
-- names, compared order-free on normalised tokens: equal, nearly equal (typing slips), one
-  name's words all within the other's (missing middle names, mononyms), equal by sound,
-  two words in common, one word in common;
-- date of birth, only as far as it can be trusted: equal, day and month swapped, one
-  keying slip apart, one year apart, same year and month, same year, years one apart;
-- sex, identity number (equal, or one slip apart) and address (equal, or same district).
+- names, compared order-free on normalised tokens: equal (weighed by how common the name is
+  among persons), an alias of one the other's name, nearly equal (typing slips), equal in
+  variant form (nicknames, romanisations), one name's words all within the other's
+  (missing middle names, mononyms), equal by sound, two words in common, one word in common;
+- date of birth, only as far as it can be trusted: missing on one side (a level of its
+  own), equal, day and month swapped, one keying slip apart, one year apart, same year and
+  month, same year, years one apart;
+- sex, identity number (equal, one or two slips apart, or the visible part of a masked
+  number agreeing) and address (equal, or same district or area).
 
 Blocking rules decide which pairs are compared at all; on the synthetic country they keep
-99.6% of true pairs at 1e5 records and 99.1% at 1e6 (docs/linkage.md, "Blocking").
+99.8% of true pairs at 1e5 records and 99.6% at 1e6 (docs/linkage.md, "Blocking"). Before
+predicting, each rule's pairs are counted and a rule over the budget is split or left out
+(:mod:`justicelink.linkage.guard`).
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ import hashlib
 import json
 import logging
 import math
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -29,10 +35,19 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 import sqlglot.expressions as exp
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules, n_largest_blocks
 from splink.blocking_rule_library import CustomRule
 
 from justicelink.errors import LinkageError
 from justicelink.linkage.evaluate import BlockingRecall
+from justicelink.linkage.guard import (
+    DEFAULT_MAX_PAIRS_PER_RECORD,
+    Guarded,
+    RuleCheck,
+    guard_rules,
+    sample_proportion,
+)
+from justicelink.linkage.prepare import name_frequencies
 from justicelink.sql import parse as parse_sql
 from justicelink.warehouse.port import LinkageBackend
 
@@ -55,9 +70,82 @@ CHUNK_RECORDS = 1_500_000
 logging.getLogger("splink").setLevel(logging.WARNING)
 
 
+def _rule_dicts(model: dict[str, Any] | None, dialect: str) -> list[dict[str, Any]]:
+    """The blocking rules of ``model`` (or of a fresh one) as Splink settings dicts, in the
+    engine's SQL (a model from another engine takes this version's rules in this engine's)."""
+    if model is not None and model.get("sql_dialect", dialect) == dialect:
+        return list(model.get("blocking_rules_to_generate_predictions") or [])
+    return [_as_dict(rule, dialect) for rule in blocking_rules()]
+
+
+def _as_dict(rule: Any, dialect: str) -> dict[str, Any]:
+    """A blocking-rule creator as the settings dict a saved model holds."""
+    found: dict[str, Any] = rule.get_blocking_rule(dialect).as_dict()
+    return found
+
+
+def _guard(
+    backend: LinkageBackend,
+    frame: Any,
+    records: pa.Table,
+    rules: list[dict[str, Any]],
+    max_pairs_per_record: float,
+) -> Guarded:
+    """Count each rule's pairs with Splink's counter and split or refuse the big ones."""
+    proportion = sample_proportion(records.num_rows)
+
+    def count(rule: dict[str, Any]) -> int:
+        with warnings.catch_warnings():
+            # Splink warns when a sample holds few pairs: a small count is all we need then.
+            warnings.simplefilter("ignore", UserWarning)
+            found = count_comparisons_from_blocking_rules(
+                frame,
+                blocking_rules=[rule],
+                link_type="dedupe_only",
+                record_sample_proportion=proportion,
+            )
+        return int(found[0]["marginal_comparison_count"])
+
+    def commonest(rule: dict[str, Any]) -> list[tuple[str, int]]:
+        blocks = n_largest_blocks(frame, blocking_rule=rule, link_type="dedupe_only", n_largest=3)
+        rows = [tuple(r.values()) for r in backend.to_arrow(blocks).to_pylist()]
+        # Each row: the key values, then count_l, count_r and their product.
+        return [(" ".join(str(v) for v in row[:-3]), int(row[-3])) for row in rows]
+
+    return guard_rules(
+        rules,
+        records,
+        sql_of=lambda rule: str(rule["blocking_rule"]),
+        explodes=lambda rule: bool(rule.get("arrays_to_explode")),
+        count=count,
+        commonest=commonest,
+        split_rule=lambda column: _as_dict(block_on(column), backend.dialect),
+        max_pairs_per_record=max_pairs_per_record,
+    )
+
+
 def predict_chunks(records: int) -> int:
     """Chunks per side for scoring the pairs of ``records`` records (1: no chunking)."""
     return max(1, math.ceil(records / CHUNK_RECORDS))
+
+
+# A number on neither side, in full or in part.
+_NO_ID = (
+    "(id_number_l is null and id_visible_l is null) "
+    "or (id_number_r is null and id_visible_r is null)"
+)
+# A masked or partial number (``id_visible``) agrees with the other side where both can be
+# seen: its visible start is a start of the other's, its visible end an end of the other's,
+# and at least three characters were compared at one end.
+_VISIBLE_AGREE = """(id_visible_l is not null or id_visible_r is not null)
+and (id_end_l is null or id_end_r is null
+     or ends_with(id_end_l, id_end_r) or ends_with(id_end_r, id_end_l))
+and (id_start_l is null or id_start_r is null
+     or starts_with(id_start_l, id_start_r) or starts_with(id_start_r, id_start_l))
+and ((id_end_l is not null and id_end_r is not null
+      and least(length(id_end_l), length(id_end_r)) >= 3)
+  or (id_start_l is not null and id_start_r is not null
+      and least(length(id_start_l), length(id_start_r)) >= 3))"""
 
 
 def comparisons() -> list[Any]:
@@ -68,7 +156,14 @@ def comparisons() -> list[Any]:
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "array_length(list_intersect(name_forms_l, name_forms_r)) >= 1",
+                "an alias of one is a name of the other",
+            ),
             cll.JaroWinklerLevel("name_key", 0.94),
+            # One slip anywhere, the first letter included (Jaro-Winkler forgives it less).
+            cll.DamerauLevenshteinLevel("name_key", 1),
+            cll.ExactMatchLevel("name_variant"),
             cll.ArraySubsetLevel("name_tokens"),
             cll.ExactMatchLevel("name_phonetic"),
             cll.ArrayIntersectLevel("name_tokens", 2),
@@ -82,7 +177,9 @@ def comparisons() -> list[Any]:
         output_column_name="date_of_birth",
         comparison_description="Date of birth, as far as it can be trusted",
         comparison_levels=[
-            cll.NullLevel("dob_year"),
+            # A missing date of birth is a level of its own, not "no evidence": the model
+            # learns whether records without one are more or less often matches.
+            cll.CustomLevel("dob_year_l is null or dob_year_r is null", "missing on one side"),
             cll.ExactMatchLevel("dob_exact"),
             cll.CustomLevel("dob_exact_l = dob_swapped_r", "day and month swapped"),
             cll.DamerauLevenshteinLevel("dob_text", 1),
@@ -111,10 +208,11 @@ def comparisons() -> list[Any]:
         output_column_name="id_number",
         comparison_description="Identity number",
         comparison_levels=[
-            cll.NullLevel("id_number"),
+            cll.CustomLevel(_NO_ID, "no number on one side").configure(is_null_level=True),
             cll.ExactMatchLevel("id_number"),
             cll.DamerauLevenshteinLevel("id_number", 1),
             cll.DamerauLevenshteinLevel("id_number", 2),
+            cll.CustomLevel(_VISIBLE_AGREE, "the visible part of a masked number agrees"),
             cll.ElseLevel(),
         ],
     )
@@ -181,6 +279,8 @@ def blocking_rules() -> list[Any]:
             "l.name_edits = r.name_edits and (l.dob_year is null or r.dob_year is null)",
             arrays_to_explode=["name_edits"],
         ),
+        # A name that is another record's alias (or an alias with the family name).
+        block_on("alias_blocks", arrays_to_explode=["alias_blocks"]),
         block_on("address_key"),
         # Finds no true pair alone on the synthetic country, but on FEBRL3, whose records have
         # no sex, F1 was 0.9958 without it and 0.9969 with it.
@@ -188,13 +288,14 @@ def blocking_rules() -> list[Any]:
     ]
 
 
-def settings() -> SettingsCreator:
-    """A fresh, untrained model."""
+def settings(rules: list[dict[str, Any]] | None = None) -> SettingsCreator:
+    """A fresh, untrained model (with ``rules`` as its blocking rules, when given)."""
+    chosen: list[Any] = list(rules if rules is not None else blocking_rules())
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=list(comparisons()),
-        blocking_rules_to_generate_predictions=list(blocking_rules()),
+        blocking_rules_to_generate_predictions=chosen,
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
@@ -234,34 +335,66 @@ class LinkageEngine:
     """
 
     backend: LinkageBackend
-    linker: Linker
+    linker: Any  # a Splink Linker, set by _use
     records: Any  # the registered input, a Splink data frame
     size: int
+    # The blocking rules as given (kept in the saved model), and what the guard did.
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[RuleCheck] = field(default_factory=list)
+    frequencies: Any = None  # the registered name-frequency table
 
     @classmethod
     def open(
-        cls, backend: LinkageBackend, records: pa.Table, model: dict[str, Any] | None = None
+        cls,
+        backend: LinkageBackend,
+        records: pa.Table,
+        model: dict[str, Any] | None = None,
+        max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD,
     ) -> LinkageEngine:
-        """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one."""
-        frame = backend.db_api.register(records, table_name="linkage_input")
-        chosen: SettingsCreator | dict[str, Any] = settings() if model is None else model
-        if model is not None and model.get("sql_dialect", backend.dialect) != backend.dialect:
-            # Splink saves SQL in the dialect that trained the model (DuckDB quotes names
-            # "like this", which Spark reads as text, and names functions its own way): take
-            # this engine's own SQL of the same comparisons, with the learned parameters.
-            blank = Linker(frame, settings(), log_level=logging.ERROR).misc.save_model_to_json()
-            chosen = _trained(blank, model)
-        linker = Linker(frame, chosen, log_level=logging.ERROR)
-        return cls(backend, linker, frame, records.num_rows)
+        """Load prepared records; use ``model`` (Splink settings JSON) or a fresh one.
+
+        Every blocking rule's pairs are counted first; a rule making more than
+        ``max_pairs_per_record`` times the records is split or refused
+        (:mod:`justicelink.linkage.guard`).
+        """
+        db_api = backend.db_api
+        frame = db_api.register(records, table_name="linkage_input")
+        rules = _rule_dicts(model, backend.dialect)
+        guarded = _guard(backend, frame, records, rules, max_pairs_per_record)
+        if guarded.columns:
+            for name, column in guarded.columns.items():
+                records = records.append_column(name, column)
+            frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            frame = db_api.register(records, table_name="linkage_input_guarded")
+        chosen: SettingsCreator | dict[str, Any] = settings(guarded.rules)
+        if model is not None:
+            if model.get("sql_dialect", backend.dialect) == backend.dialect:
+                chosen = {**model, "blocking_rules_to_generate_predictions": guarded.rules}
+            else:
+                # Splink saves SQL in the dialect that trained the model (DuckDB quotes names
+                # "like this", which Spark reads as text, and names functions its own way):
+                # take this engine's own SQL of the same comparisons, with the parameters.
+                blank = Linker(frame, chosen, log_level=logging.ERROR).misc.save_model_to_json()
+                chosen = _trained(blank, model)
+        # Name frequencies among persons, not records (see prepare.name_frequencies).
+        frequencies = db_api.register(name_frequencies(records), table_name="name_frequency")
+        engine = cls(backend, None, frame, records.num_rows, rules, guarded.checks, frequencies)
+        engine._use(chosen)
+        return engine
+
+    def _use(self, model: SettingsCreator | dict[str, Any]) -> None:
+        """A linker with ``model`` over the records, reading the persons' name frequencies."""
+        self.linker = Linker(self.records, model, log_level=logging.ERROR)
+        self.linker.table_management.register_term_frequency_lookup(self.frequencies, "name_key")
 
     def _prior(self) -> float:
-        return float(self.model_json()["probability_two_random_records_match"])
+        return float(self.linker.misc.save_model_to_json()["probability_two_random_records_match"])
 
     def _set_prior(self, value: float) -> None:
         # Splink has no public setter for the prior: the model goes round through its JSON.
-        model = self.model_json()
+        model = self.linker.misc.save_model_to_json()
         model["probability_two_random_records_match"] = value
-        self.linker = Linker(self.records, model, log_level=logging.ERROR)
+        self._use(model)
 
     def train(self, seed: int = 1) -> None:
         """Estimate the model's parameters from the data alone (no labels)."""
@@ -308,9 +441,9 @@ class LinkageEngine:
             truth: record id -> true person id; records the truth does not know, and true
                 persons' records that are not here (set aside as incomparable), do not count.
         """
-        # A linker with the model's blocking rules and no comparisons lists the chosen pairs
-        # as bare id pairs (the model's own would carry every compared column with them).
-        rules = self.model_json()["blocking_rules_to_generate_predictions"]
+        # A linker with the model's blocking rules (as guarded) and no comparisons lists the
+        # chosen pairs as bare id pairs (the model's own would carry every compared column).
+        rules = self.linker.misc.save_model_to_json()["blocking_rules_to_generate_predictions"]
         bare = {
             "link_type": "dedupe_only",
             "unique_id_column_name": "unique_id",
@@ -333,12 +466,12 @@ class LinkageEngine:
         )
 
     def model_json(self) -> dict[str, Any]:
-        """The trained model as Splink settings JSON.
-
-        Without Splink's ``linker_uid``, a random name of the linker object: the same records
-        give the same model, byte for byte (the run manifest hashes it).
-        """
+        """The trained model as Splink settings JSON, with the blocking rules as given (the
+        guard's splits depend on the records and are made again on each run), and without
+        Splink's ``linker_uid``, a random name of the linker object: the same records give
+        the same model, byte for byte."""
         result: dict[str, Any] = self.linker.misc.save_model_to_json()
+        result["blocking_rules_to_generate_predictions"] = self.rules
         result.pop("linker_uid", None)
         return result
 

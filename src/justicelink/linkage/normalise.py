@@ -10,15 +10,19 @@ the probabilistic comparison to weigh.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 
-# Letters that Unicode decomposition does not reduce to an ASCII base letter.
-_SPECIAL_LETTERS = str.maketrans(
-    {"đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "ı": "i"}
-)
-_NOT_LETTER = re.compile(r"[^a-z]+")
+from justicelink.names import fold, knowledge, raw_words
+from justicelink.names.fold import SLASH_CONNECTOR
+
+__all__ = [
+    "TRANSLITERATION_FAMILIES",
+    "LinkageDob",
+    "fold",
+    "linkage_dob",
+    "name_key",
+    "name_tokens",
+]
 
 # Romanisations of one name, folded onto one spelling: spellings that agencies in South and
 # South-East Asia use for the same name (common transliteration variants of Arabic-origin and
@@ -55,37 +59,64 @@ _CANONICAL = {
     variant: name for name, variants in TRANSLITERATION_FAMILIES.items() for variant in variants
 }
 
-# Words that join or title a name rather than name the person.
-# "a/l" and "a/p" (anak lelaki, anak perempuan) fold to single letters and go with them.
-CONNECTORS = frozenset({"bin", "binti", "bte", "bt", "a", "l", "p", "mr", "mrs", "ms"})
-
-
-def fold(text: str | None) -> str:
-    """Lower-case ASCII letters and single spaces: diacritics, punctuation and case removed.
-
-    >>> fold("  NGUYỄN Văn-Đức ")
-    'nguyen van duc'
-    """
-    if not text:
-        return ""
-    letters = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
-    stripped = "".join(ch for ch in letters if not unicodedata.combining(ch))
-    return _NOT_LETTER.sub(" ", stripped.lower()).strip()
-
 
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
-    """The name's words, folded, romanisations unified, connectors dropped, sorted.
+    """The name's words, folded, romanisations unified, connectors and titles dropped,
+    particles joined to the family name they introduce, sorted.
 
-    Sorting makes the comparison order-free, so that "NGUYEN Van An" (family name first)
-    and "Van An Nguyen" meet. A mononym gives one token.
+    Give the parts in reading order (given names, middle names, family name) or the whole
+    name. Sorting makes the comparison order-free, so that "NGUYEN Van An" (family name
+    first) and "Van An Nguyen" meet. A mononym gives one token. Connectors are treated by
+    culture, not everywhere: a patronymic connector (bin, binti, a/l, s/o) is dropped only
+    between two words and not after or before a Chinese, Vietnamese or Korean family name,
+    so "Chen Bin" keeps its given name; family-name particles are joined to the next word
+    ("De la Cruz", "Dela Cruz" and "Delacruz" give "delacruz"), except in such names, where
+    "Da" or "De" may be a given name.
 
     >>> name_tokens("Mohd Ali bin Hassan")
     ('ali', 'hassan', 'muhammad')
     >>> name_tokens("Nguyễn", "Văn An") == name_tokens("Van An NGUYEN")
     True
+    >>> name_tokens("Chen Bin"), name_tokens("Juan de la Cruz")
+    (('bin', 'chen'), ('delacruz', 'juan'))
     """
-    words = " ".join(fold(part) for part in parts if part).split()
-    return tuple(sorted(_CANONICAL.get(w, w) for w in words if w not in CONNECTORS))
+    k = knowledge()
+    keys: list[str] = []
+    for part in parts:
+        for word in raw_words(part or ""):
+            if SLASH_CONNECTOR.fullmatch(word):
+                keys.append(word.lower())
+            else:
+                keys.extend(fold(word).split())
+    n = len(keys)
+    east_asian = n > 0 and (k.is_east_asian_family(keys[0]) or k.is_east_asian_family(keys[-1]))
+    out: list[str] = []
+    i = 0
+    while i < n:
+        word = keys[i]
+        kinds = k.kinds(word)
+        if "title" in kinds or "/" in word:
+            i += 1
+            continue
+        if "patronymic" in kinds and 0 < i < n - 1 and not east_asian:
+            i += 1
+            continue
+        end = i
+        while not east_asian and end < n - 1:
+            if end < n - 2 and "family_particle" in k.kinds(f"{keys[end]} {keys[end + 1]}"):
+                end += 2
+            elif "family_particle" in k.kinds(keys[end]):
+                end += 1
+            else:
+                break
+        out.append("".join(keys[i : end + 1]))
+        i = end + 1
+    return tuple(sorted(_CANONICAL.get(w, w) for w in out))
+
+
+def canonical_spelling(word: str) -> str:
+    """The spelling a folded word takes in name tokens (Mohd -> muhammad, Lee -> li)."""
+    return _CANONICAL.get(word, word)
 
 
 def name_key(*parts: str | None) -> str:

@@ -1,9 +1,12 @@
 """Person records in the form the linkage model compares.
 
 One row per ``person_record`` with the identity evidence normalised (see
-:mod:`justicelink.linkage.normalise`): order-free name tokens, a phonetic key, a date of
-birth split by how far it can be trusted, a cleaned id number and an address. Records with
-neither a name nor a year of birth cannot be compared and are set aside.
+:mod:`justicelink.linkage.normalise`): order-free name tokens, a phonetic key, a variant
+form (:mod:`justicelink.linkage.variants`), the name's alias forms, a date of birth split by
+how far it can be trusted, a cleaned id number (or the visible part of a masked one), an
+address and a district, case references, and the blocking keys
+(:mod:`justicelink.linkage.keys`). Records with neither a name nor a year of birth cannot be
+compared and are set aside.
 """
 
 from __future__ import annotations
@@ -16,13 +19,38 @@ from functools import lru_cache
 from typing import cast
 
 import jellyfish
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import sqlglot.expressions as exp
 
+from justicelink.linkage.keys import (
+    MAX_EDIT_BLOCK,
+    MAX_KEY_BLOCK,
+    MAX_PAIR_BLOCK,
+    MAX_TOKEN_BLOCK,
+    alias_blocks,
+    distinctive,
+    name_edits,
+    word_pairs,
+)
+from justicelink.linkage.keys import capped as _capped  # noqa: F401  (tests use it)
 from justicelink.linkage.normalise import fold, linkage_dob, name_tokens
+from justicelink.linkage.variants import variant_tokens
 from justicelink.warehouse.port import Warehouse
+
+__all__ = [
+    "MAX_EDIT_BLOCK",
+    "MAX_KEY_BLOCK",
+    "MAX_PAIR_BLOCK",
+    "MAX_TOKEN_BLOCK",
+    "SCHEMA",
+    "SOURCE_COLUMNS",
+    "clean_id",
+    "name_edits",
+    "prepare_rows",
+    "read_case_refs",
+    "read_records",
+    "visible_id",
+]
 
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -33,13 +61,18 @@ SOURCE_COLUMNS = (
     "agency_id",
     "family_name",
     "given_names",
+    "middle_names",
     "full_name",
+    "aliases",
     "sex",
     "date_of_birth",
     "dob_precision",
     "birth_year",
     "id_number",
+    "id_number_visible",
     "address",
+    "area",
+    "case_ref",
     "source_file",
     "source_row",
 )
@@ -52,6 +85,8 @@ SCHEMA = pa.schema(
         ("name_key", pa.string()),
         ("name_phonetic", pa.string()),
         ("name_sounds", pa.list_(pa.string())),
+        ("name_variant", pa.string()),
+        ("name_forms", pa.list_(pa.string())),
         ("dob_exact", pa.date32()),
         ("dob_swapped", pa.date32()),
         ("dob_text", pa.string()),
@@ -60,6 +95,9 @@ SCHEMA = pa.schema(
         ("dob_day", pa.int32()),
         ("sex", pa.string()),
         ("id_number", pa.string()),
+        ("id_visible", pa.string()),
+        ("id_start", pa.string()),
+        ("id_end", pa.string()),
         ("address_key", pa.string()),
         ("district", pa.string()),
         ("case_refs", pa.list_(pa.string())),
@@ -70,15 +108,22 @@ SCHEMA = pa.schema(
         ("dob_sex", pa.string()),
         ("name_edit_years", pa.list_(pa.string())),
         ("name_edits", pa.list_(pa.string())),
+        ("alias_blocks", pa.list_(pa.string())),
     ]
 )
+# Columns filled once every record is known (the capped blocking keys).
+_LATER = ("block_tokens", "name_years", "dob_sex", "name_edit_years", "name_edits", "alias_blocks")
+_ALIAS_SEPARATOR = re.compile(r"[;|]")
 
 
 @lru_cache(maxsize=1_000_000)
-def _names(family: str | None, given: str | None, full: str | None) -> tuple[str, ...]:
-    # The split fields when the agency gave them, else the one full-name field.
-    if family or given:
-        return name_tokens(family, given)
+def _names(
+    family: str | None, given: str | None, middle: str | None, full: str | None
+) -> tuple[str, ...]:
+    # The split fields when the agency gave them (in reading order), else the one full-name
+    # field.
+    if family or given or middle:
+        return name_tokens(given, middle, family)
     return name_tokens(full)
 
 
@@ -94,43 +139,55 @@ def clean_id(value: str | None) -> str | None:
     return cleaned or None
 
 
-def _address(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
+def visible_id(visible: str | None) -> tuple[str | None, str | None]:
+    """The start and the end of a masked or partial number that can be seen.
+
+    ``visible`` is ``person_record.id_number_visible``: letters and digits with ``*`` for
+    hidden characters. Returns the characters before the first ``*`` and after the last
+    (None where there are none).
+
+    >>> visible_id("****1234"), visible_id("S12***78"), visible_id("*1234")
+    ((None, '1234'), ('S12', '78'), (None, '1234'))
+    """
+    if not visible:
         return None, None
-    district = fold(value.rsplit(",", 1)[-1]) if "," in value else ""
+    start, _, rest = visible.partition("*")
+    end = rest.rsplit("*", 1)[-1] if rest else ""
+    return start or None, end or None
+
+
+def _address(value: str | None, area: str | None) -> tuple[str | None, str | None]:
+    # The district: the mapped area, else the part of the address after its last comma.
+    district = fold(area) if area else ""
+    if not value:
+        return None, district or None
+    if not district and "," in value:
+        district = fold(value.rsplit(",", 1)[-1])
     # House numbers count in an address: fold the letters, keep the digits.
     plain = unicodedata.normalize("NFKD", value.lower())
     key = " ".join(_NOT_WORD.sub(" ", plain).split())
     return key or None, district or None
 
 
-@lru_cache(maxsize=1_000_000)
-def _pairs(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    # Every two words of a name (a blocking key: two shared words survive a typo in a third).
-    return tuple(f"{a} {b}" for i, a in enumerate(tokens) for b in tokens[i + 1 :])
-
-
-def name_edits(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """The name and every form of it with one letter dropped, words re-sorted.
-
-    Two names one typo apart (a letter changed, added or dropped, or two neighbours
-    swapped) always share one of these keys: drop the changed letter from both, the added
-    one from the longer, or either swapped one from each (a name of one letter has no
-    shorter form, so it meets only itself). This is the deletion neighbourhood used for
-    approximate look-up. Blocking on it finds a name with a typo whose other words are too
-    common to block on, where the typo changed the sound of the name.
-    """
-    if not tokens:
-        return ()
-    keys = {" ".join(tokens)}
-    for i, word in enumerate(tokens):
-        rest = tokens[:i] + tokens[i + 1 :]
-        for j in range(len(word)):
-            shorter = word[:j] + word[j + 1 :]
-            words = (*rest, shorter) if shorter else rest
-            if words:
-                keys.add(" ".join(sorted(words)))
-    return tuple(sorted(keys))
+def _forms(key: str | None, aliases: str | None, family: str | None) -> list[str] | None:
+    """The name's key, then the keys of its alias forms: each alias, and each alias with
+    the family name when the alias lacks it (an AKA is often a given name only)."""
+    if not key:
+        return None
+    forms = [key]
+    family_tokens = name_tokens(family) if family else ()
+    for alias in _ALIAS_SEPARATOR.split(aliases or ""):
+        tokens = name_tokens(alias)
+        if not tokens:
+            continue
+        candidates = [tokens]
+        if family_tokens and not set(family_tokens) <= set(tokens):
+            candidates.append(tuple(sorted((*tokens, *family_tokens))))
+        for words in candidates:
+            form = " ".join(words)
+            if form not in forms:
+                forms.append(form)
+    return forms
 
 
 def prepare_rows(
@@ -141,7 +198,8 @@ def prepare_rows(
     Args:
         rows: person_record columns named in ``SOURCE_COLUMNS``.
         case_refs: record id -> the case references of its events (a case number that two
-            agencies share is evidence that their records are one person).
+            agencies share is evidence that their records are one person). A record's own
+            ``case_ref`` joins them.
 
     Returns:
         The comparable records (schema :data:`SCHEMA`) and the record ids of records that
@@ -151,146 +209,58 @@ def prepare_rows(
     out: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
     incomparable: list[str] = []
     for i, record_id in enumerate(cols["record_id"]):
-        tokens = _names(cols["family_name"][i], cols["given_names"][i], cols["full_name"][i])
+        family = cols["family_name"][i]
+        tokens = _names(
+            family, cols["given_names"][i], cols["middle_names"][i], cols["full_name"][i]
+        )
         born: dt.date | None = cols["date_of_birth"][i]
         dob = linkage_dob(born, cols["dob_precision"][i])
         year = dob.year if dob.year is not None else cols["birth_year"][i]
         if not tokens and year is None:
             incomparable.append(record_id)
             continue
-        address_key, district = _address(cols["address"][i])
+        address_key, district = _address(cols["address"][i], cols["area"][i])
         sex = cols["sex"][i]
+        key = " ".join(tokens) or None
         phonetic = " ".join(_sounds(tokens)) or None
-        values = (
-            record_id,
-            cols["agency_id"][i],
-            list(tokens) or None,
-            " ".join(tokens) or None,
-            phonetic,
-            list(_sounds(tokens)) or None,
-            dob.exact,
-            dob.swapped,
-            dob.exact.isoformat() if dob.exact else None,
-            year,
-            dob.month,
-            dob.day,
-            sex if sex in ("male", "female") else None,
-            clean_id(cols["id_number"][i]),
-            address_key,
-            district,
-            (case_refs or {}).get(record_id) or None,
-            list(_pairs(tokens)) or None,
-            None,  # block_tokens: filled once all records are known
+        visible = cols["id_number_visible"][i]
+        full_id = None if visible else clean_id(cols["id_number"][i])
+        id_start, id_end = visible_id(visible) if visible else (full_id, full_id)
+        refs = set((case_refs or {}).get(record_id) or ())
+        if cols["case_ref"][i]:
+            refs.add(cols["case_ref"][i])
+        values = {
+            "unique_id": record_id,
+            "agency_id": cols["agency_id"][i],
+            "name_tokens": list(tokens) or None,
+            "name_key": key,
+            "name_phonetic": phonetic,
+            "name_sounds": list(_sounds(tokens)) or None,
+            "name_variant": " ".join(variant_tokens(tokens)) or None,
+            "name_forms": _forms(key, cols["aliases"][i], family),
+            "dob_exact": dob.exact,
+            "dob_swapped": dob.swapped,
+            "dob_text": dob.exact.isoformat() if dob.exact else None,
+            "dob_year": year,
+            "dob_month": dob.month,
+            "dob_day": dob.day,
+            "sex": sex if sex in ("male", "female") else None,
+            "id_number": full_id,
+            "id_visible": visible or None,
+            "id_start": id_start,
+            "id_end": id_end,
+            "address_key": address_key,
+            "district": district,
+            "case_refs": sorted(refs) or None,
+            "name_pairs": list(word_pairs(tokens)) or None,
             # A record without a year of birth meets others by the sound of its name alone.
-            phonetic if year is None else None,
-            None,  # name_years, dob_sex, name_edit_years and name_edits: filled once all
-            None,  # records are known
-            None,
-            None,
-        )
-        for field, value in zip(SCHEMA.names, values, strict=True):
-            out[field].append(value)
-    columns: dict[str, list[object] | pa.Array] = {**out, **_distinctive(out)}
+            "name_phonetic_no_year": phonetic if year is None else None,
+        }
+        for field in SCHEMA.names:
+            out[field].append(None if field in _LATER else values[field])
+    columns: dict[str, list[object] | pa.Array] = {**out, **distinctive(out)}
+    columns["alias_blocks"] = alias_blocks(cast(list[list[str] | None], out["name_forms"]))
     return pa.table(columns, schema=SCHEMA), incomparable
-
-
-# Blocking keys shared by more records than this are dropped from the blocking columns (not
-# from the comparisons): a block grows with the square of its size, so a few very common
-# names ("nguyen thi", "muhammad") would otherwise make the work grow with the square of the
-# number of records. Pairs sharing only such keys still meet through the other rules.
-MAX_PAIR_BLOCK = 50
-MAX_TOKEN_BLOCK = 3000
-# The cap on keys that join a name, or a date of birth, to something else: a name word or
-# two name words and the year of birth; a date of birth and sex. At 1e6 records the keys of
-# a name word and a year shared by more than 50 records made 190 million pairs for 0.5% of
-# the true pairs (docs/linkage.md, "Blocking").
-MAX_KEY_BLOCK = 50
-# The cap on a name's one-typo forms (``name_edits``) for pairs in which one record has no
-# year of birth. These blocks are joined in full before the year is looked at, so only the
-# forms that a record without a year holds are kept; at 1e6 records a cap of 200 found 2,138
-# more true pairs for 0.8 million more pairs (docs/linkage.md, "Blocking").
-MAX_EDIT_BLOCK = 200
-
-
-def _capped(keys: list[list[str] | None], cap: int) -> pa.ListArray:
-    """Each record's keys, keeping only those held by at most ``cap`` records.
-
-    Counted on the keys' dictionary codes with NumPy: at 1e6 records the columns hold tens
-    of millions of keys, which Python's Counter took a minute over.
-    """
-    lists = pa.array(keys, pa.list_(pa.string()))
-    flat = pc.list_flatten(lists)
-    owner = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
-    encoded = pc.dictionary_encode(flat)
-    code = encoded.indices.to_numpy().astype(np.int64)
-    distinct = max(len(encoded.dictionary), 1)
-    # A key counts once per record that holds it, however often the record repeats it.
-    # (Sorted and masked by hand: np.unique took 50 s on 24 million keys, np.sort 0.4 s.)
-    pairs = np.sort(owner * distinct + code)
-    first = np.ones(len(pairs), dtype=bool)
-    first[1:] = pairs[1:] != pairs[:-1]
-    held = pairs[first] % distinct
-    holders = np.bincount(held, minlength=distinct)
-    keep = holders[code] <= cap
-    sizes = np.bincount(owner[keep], minlength=len(lists))
-    offsets = pa.array(np.concatenate(([0], np.cumsum(sizes))), pa.int32())
-    kept = flat.filter(pa.array(keep))
-    return pa.ListArray.from_arrays(offsets, kept, mask=pa.array(sizes == 0))
-
-
-def _distinctive(out: dict[str, list[object]]) -> dict[str, pa.Array]:
-    """The capped blocking columns, from the uncapped keys of every record.
-
-    ``name_pairs`` and ``block_tokens`` keep the name keys no more common than their caps;
-    ``name_years`` (a name word or two, with the year of birth), ``dob_sex`` (the full
-    date of birth and sex) and ``name_edit_years`` (a one-typo form of the name, with the
-    year of birth or the next) those held by at most :data:`MAX_KEY_BLOCK` records;
-    ``name_edits`` the one-typo forms that a record without a year of birth holds, held by
-    at most :data:`MAX_EDIT_BLOCK` records.
-    """
-    capped: dict[str, pa.Array] = {}
-    pairs = cast(list[list[str] | None], out["name_pairs"])
-    tokens = cast(list[list[str] | None], out["name_tokens"])
-    years = cast(list[int | None], out["dob_year"])
-    capped["name_pairs"] = _capped(pairs, MAX_PAIR_BLOCK)
-    capped["block_tokens"] = _capped(tokens, MAX_TOKEN_BLOCK)
-    name_years = [
-        [f"{key} {year}" for key in sorted({*words, *(word_pairs or ())})]
-        if words and year is not None
-        else None
-        for words, word_pairs, year in zip(tokens, pairs, years, strict=True)
-    ]
-    capped["name_years"] = _capped(name_years, MAX_KEY_BLOCK)
-
-    dobs = cast(list[dt.date | None], out["dob_exact"])
-    sexes = cast(list[str | None], out["sex"])
-    dob_sex = [
-        [f"{d.isoformat()} {s}"] if d is not None and s is not None else None
-        for d, s in zip(dobs, sexes, strict=True)
-    ]
-    capped["dob_sex"] = pc.list_element(_capped(dob_sex, MAX_KEY_BLOCK), 0)
-
-    # Computed once per distinct name, in a cache that goes when the columns are built (a
-    # module-level cache would hold millions of forms through the scoring that follows).
-    forms: dict[tuple[str, ...], tuple[str, ...]] = {}
-    edits = [
-        forms.get(name) or forms.setdefault(name, name_edits(name))
-        for name in (tuple(words) if words else () for words in tokens)
-    ]
-    # A one-typo form with the year of birth or the next one: years one apart meet too.
-    edit_years = [
-        [f"{key} {y}" for key in keys for y in (year, year + 1)]
-        if keys and year is not None
-        else None
-        for keys, year in zip(edits, years, strict=True)
-    ]
-    capped["name_edit_years"] = _capped(edit_years, MAX_KEY_BLOCK)
-    without_year = {
-        key for keys, year in zip(edits, years, strict=True) if year is None for key in keys
-    }
-    edit_keys = [[k for k in keys if k in without_year] or None for keys in edits]
-    capped["name_edits"] = _capped(edit_keys, MAX_EDIT_BLOCK)
-    return capped
 
 
 def read_records(warehouse: Warehouse) -> pa.Table:
@@ -315,3 +285,44 @@ def read_case_refs(warehouse: Warehouse) -> dict[str, list[str]]:
     ):
         found.setdefault(str(rid), []).append(str(case))
     return {rid: sorted(refs) for rid, refs in found.items()}
+
+
+def name_frequencies(records: pa.Table) -> pa.Table:
+    """How common each normalised name is among *persons*: Splink's term-frequency table
+    for ``name_key`` (columns ``name_key``, ``tf_name_key``).
+
+    Splink's own table counts records, and one person's several records make a rare name
+    look common: a name held by one person with five records would count five times, and
+    two of those records would get a fifth of the evidence they deserve. Here a name counts
+    once per distinct full date of birth it is recorded with, and once per year of birth
+    recorded without a full date that none of those dates has; a name recorded with no date
+    of birth at all counts once. The shares are of all such identities. Two persons with one
+    name and one birthday count once, which understates a very common name only where
+    birthdays collide.
+    """
+    dates: dict[str, set[dt.date]] = {}
+    years: dict[str, set[int]] = {}
+    for name, date, year in zip(
+        records.column("name_key").to_pylist(),
+        records.column("dob_exact").to_pylist(),
+        records.column("dob_year").to_pylist(),
+        strict=True,
+    ):
+        if name is None:
+            continue
+        seen = dates.setdefault(name, set())
+        if date is not None:
+            seen.add(date)
+        elif year is not None:
+            years.setdefault(name, set()).add(year)
+    persons = {
+        name: max(1, len(full) + len(years.get(name, set()) - {d.year for d in full}))
+        for name, full in dates.items()
+    }
+    total = float(max(sum(persons.values()), 1))
+    return pa.table(
+        {
+            "name_key": pa.array(list(persons), pa.string()),
+            "tf_name_key": pa.array([n / total for n in persons.values()], pa.float64()),
+        }
+    )

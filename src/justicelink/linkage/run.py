@@ -9,7 +9,6 @@ warehouse as it was).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import time
 import uuid
@@ -20,13 +19,32 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import sqlglot.expressions as exp
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-from justicelink.errors import LinkageError, SourceFileNotFoundError, WarehouseError
-from justicelink.linkage.evaluate import Evaluation, evaluate, read_truth, true_persons
+from justicelink.errors import (
+    JusticelinkError,
+    LinkageError,
+    SourceFileNotFoundError,
+)
+from justicelink.linkage.evaluate import Evaluation
+from justicelink.linkage.guard import DEFAULT_MAX_PAIRS_PER_RECORD, RuleCheck
+from justicelink.linkage.judge import judge, load_labels
 from justicelink.linkage.model import DEFAULT_THRESHOLD, LinkageEngine
-from justicelink.linkage.prepare import prepare_rows, read_case_refs, read_records
+from justicelink.linkage.prepare import (
+    prepare_rows,
+    read_case_refs,
+    read_records,
+)
+from justicelink.linkage.resources import raise_if_resource_error
+from justicelink.linkage.results import (
+    apply_decisions,
+    assign,
+    load_model,
+    persons_table,
+    read_decisions,
+    stored_model,
+    write_results,
+)
 from justicelink.warehouse.port import (
     Engine,
     LinkageBackend,
@@ -34,6 +52,16 @@ from justicelink.warehouse.port import (
     open_warehouse,
     warehouse_exists,
 )
+
+__all__ = [
+    "KEEP_FLOOR",
+    "LinkReport",
+    "Linked",
+    "link",
+    "link_records",
+    "load_model",
+    "stored_model",
+]
 
 # Pairs scored below this probability are not kept: they are neither links nor worth a
 # reviewer's time. Pairs at or above it are kept in ``link_pair`` for review and explanation.
@@ -47,7 +75,7 @@ class LinkReport:
     """What a linkage run did.
 
     Attributes:
-        seconds: Wall-clock seconds per stage (prepare, train, predict, cluster, write).
+        seconds: Wall-clock seconds per stage (prepare, guard, train, predict, cluster, write).
         model_source: ``trained`` (estimated on these records), or the file or run the model
             was taken from.
     """
@@ -66,6 +94,12 @@ class LinkReport:
     seconds: dict[str, float] = field(default_factory=dict)
     evaluation: Evaluation | None = None
     model: dict[str, Any] = field(default_factory=dict, repr=False)
+    blocking: list[RuleCheck] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per blocking rule the guard split or left out."""
+        return [check.message for check in self.blocking if check.message]
 
     def to_json(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -82,54 +116,11 @@ class LinkReport:
             "decisions_applied": self.decisions_applied,
             "seconds": self.seconds,
         }
+        payload["blocking_rules"] = [check.as_dict() for check in self.blocking]
+        payload["warnings"] = self.warnings
         if self.evaluation is not None:
             payload["evaluation"] = self.evaluation.as_dict()
         return payload
-
-
-def load_model(path: Path) -> dict[str, Any]:
-    """A saved model (Splink settings JSON)."""
-    if not path.is_file():
-        raise SourceFileNotFoundError(f"{path}: no such model file")
-    try:
-        model = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LinkageError(f"{path}: not a JSON model file ({exc})") from None
-    if not isinstance(model, dict) or "comparisons" not in model:
-        raise LinkageError(f"{path}: not a linkage model (no 'comparisons')")
-    return model
-
-
-def stored_model(warehouse: Warehouse) -> tuple[str, dict[str, Any]]:
-    """The model of the warehouse's latest linkage run, and that run's id."""
-    rows = warehouse.fetch(
-        exp.select("link_run_id", "model_json")
-        .from_("link_run")
-        .order_by(exp.column("finished_at").desc())
-        .limit(1)
-    )
-    if not rows:
-        raise LinkageError(
-            f"{getattr(warehouse, 'path', 'the warehouse')}: no linkage run yet; "
-            "run `justicelink link` first"
-        )
-    model: dict[str, Any] = json.loads(rows[0][1])
-    return str(rows[0][0]), model
-
-
-def _decisions(warehouse: Warehouse) -> dict[tuple[str, str], str]:
-    """(record id, record id) in sorted order -> the latest decision on that pair."""
-    rows = warehouse.fetch(
-        exp.select("record_id_l", "record_id_r", "decision")
-        .from_("link_decision")
-        .order_by("decided_at")
-    )
-    return {(min(a, b), max(a, b)): str(d) for a, b, d in rows}
-
-
-def person_id(cluster_key: str) -> str:
-    """A stable, opaque person id: the same group of records keeps the same id."""
-    return "PN" + hashlib.sha256(cluster_key.encode()).hexdigest()[:16]
 
 
 def link(
@@ -141,6 +132,7 @@ def link(
     reuse_stored_model: bool = False,
     truth_dir: Path | None = None,
     progress: Progress | None = None,
+    max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD,
     engine: Engine | None = None,
 ) -> LinkReport:
     """Link the person records of a warehouse into persons.
@@ -151,108 +143,142 @@ def link(
         model: A trained model to use instead of training (Splink settings JSON).
         model_source: Where ``model`` came from, for the run's record.
         reuse_stored_model: Use the model of the warehouse's latest run.
-        truth_dir: A synthetic country's ``truth/`` folder to score the result against.
+        truth_dir: What to score the result against: a synthetic country's ``truth/``
+            folder, a cluster file or labelled pairs (:mod:`justicelink.linkage.labels`).
         progress: Called with the name of each stage as it starts.
+        max_pairs_per_record: A blocking rule may compare at most this many pairs per
+            record; a bigger one is split or left out (:mod:`justicelink.linkage.guard`).
         engine: The warehouse's engine (told from the location by default).
+
+    Raises:
+        ResourceLimitError: the run ran out of memory or disk (one line saying what to
+            change); nothing is written then.
     """
     if not 0.0 < threshold < 1.0:
         raise LinkageError(f"threshold {threshold}: must lie strictly between 0 and 1")
+    if max_pairs_per_record <= 0:
+        raise LinkageError(f"max pairs per record {max_pairs_per_record}: must be positive")
     if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` first"
         )
-    say = progress or (lambda _stage: None)
-    truth = read_truth(truth_dir) if truth_dir is not None else None
-    seconds: dict[str, float] = {}
+    stage = ["starting"]
+    memory = ["(the engine's limit)"]
+
+    def say(name: str) -> None:
+        stage[0] = name
+        if progress is not None:
+            progress(name)
+
+    # Read labels first: a malformed file should fail before the work, not after it.
+    labels = load_labels(truth_dir) if truth_dir is not None else None
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    try:
+        with open_warehouse(warehouse_path, engine=engine) as warehouse:
+            warehouse.ensure_schema()
+            if reuse_stored_model:
+                stored_run, model = stored_model(warehouse)
+                model_source = f"run {stored_run}"
+            run = _link_warehouse(
+                warehouse, run_id, started, threshold, model, model_source,
+                max_pairs_per_record, say, memory,
+            )  # fmt: skip
+    except JusticelinkError:
+        raise
+    except Exception as exc:
+        raise_if_resource_error(exc, stage[0], memory[0])
+        raise
+    report = run.report
+    report.warehouse = warehouse_path
+    if labels is not None:
+        report.evaluation = judge(labels, run.rows, run.assignment)
+    return report
 
-    with open_warehouse(warehouse_path, engine=engine) as warehouse:
-        warehouse.ensure_schema()
-        if reuse_stored_model:
-            stored_run, model = stored_model(warehouse)
-            model_source = f"run {stored_run}"
-        say("reading and normalising records")
-        clock = time.perf_counter()
-        rows = read_records(warehouse)
-        if rows.num_rows == 0:
-            raise LinkageError(f"{warehouse_path}: no person records; ingest extracts first")
-        records, incomparable = prepare_rows(rows, read_case_refs(warehouse))
-        decisions = _decisions(warehouse)
-        seconds["prepare"] = time.perf_counter() - clock
 
-        with warehouse.linkage() as backend:
-            result = link_records(
-                backend, records, rows.column("record_id"), threshold, model, decisions, say
-            )
-        seconds.update(result.seconds)
-        pairs, edges, clusters, applied = (
-            result.pairs,
-            result.edges,
-            result.clusters,
-            result.decisions_applied,
-        )
-        trained = result.model
+@dataclass
+class _Run:
+    report: LinkReport
+    rows: pa.Table
+    assignment: pa.Table
 
-        say("writing persons to the warehouse")
-        clock = time.perf_counter()
-        assignment = _assign(clusters, edges, records)
-        persons = _persons(assignment)
-        linked = pc.is_in(
-            pc.binary_join_element_wise(pairs["unique_id_l"], pairs["unique_id_r"], "|"),
-            value_set=pc.binary_join_element_wise(edges["unique_id_l"], edges["unique_id_r"], "|"),
-        )
-        link_pairs = pa.table(
-            {
-                "record_id_l": pairs["unique_id_l"],
-                "record_id_r": pairs["unique_id_r"],
-                "match_weight": pairs["match_weight"],
-                "match_probability": pairs["match_probability"],
-                "linked": linked,
-            }
-        )
-        finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        run_row = pa.table(
-            {
-                "link_run_id": [run_id],
-                "started_at": [started],
-                "finished_at": [finished],
-                "threshold": [threshold],
-                "model_source": [model_source],
-                "model_json": [json.dumps(trained)],
-                "records": [rows.num_rows],
-                "incomparable_records": [len(incomparable)],
-                "pairs_scored": [pairs.num_rows],
-                "persons": [persons.num_rows],
-                "decisions_applied": [sum(applied.values())],
-            }
-        )
-        _write(warehouse, run_id, assignment, persons, link_pairs, run_row)
-        seconds["write"] = time.perf_counter() - clock
 
-    evaluation = None
-    if truth is not None:
-        provenance = {
-            rid: (src, int(row))
-            for rid, src, row in zip(
-                rows.column("record_id").to_pylist(),
-                rows.column("source_file").to_pylist(),
-                rows.column("source_row").to_pylist(),
-                strict=True,
-            )
+def _link_warehouse(
+    warehouse: Warehouse,
+    run_id: str,
+    started: dt.datetime,
+    threshold: float,
+    model: dict[str, Any] | None,
+    model_source: str,
+    max_pairs_per_record: float,
+    say: Progress,
+    memory: list[str],
+) -> _Run:
+    """Read, link and write one run in ``warehouse`` (see :func:`link`).
+
+    ``memory`` receives the engine's memory limit, for the message if the run runs out.
+    """
+    seconds: dict[str, float] = {}
+    say("reading and normalising records")
+    clock = time.perf_counter()
+    rows = read_records(warehouse)
+    if rows.num_rows == 0:
+        raise LinkageError(
+            f"{getattr(warehouse, 'path', 'the warehouse')}: no person records; "
+            "ingest extracts first"
+        )
+    records, incomparable = prepare_rows(rows, read_case_refs(warehouse))
+    decisions = read_decisions(warehouse)
+    seconds["prepare"] = time.perf_counter() - clock
+
+    with warehouse.linkage() as backend:
+        memory[0] = backend.memory
+        result = link_records(
+            backend, records, rows.column("record_id"), threshold, model, decisions, say,
+            max_pairs_per_record=max_pairs_per_record,
+        )  # fmt: skip
+    seconds.update(result.seconds)
+    pairs, edges, applied = result.pairs, result.edges, result.decisions_applied
+
+    say("writing persons to the warehouse")
+    clock = time.perf_counter()
+    assignment = assign(result.clusters, edges, records)
+    persons = persons_table(assignment)
+    linked = pc.is_in(
+        pc.binary_join_element_wise(pairs["unique_id_l"], pairs["unique_id_r"], "|"),
+        value_set=pc.binary_join_element_wise(edges["unique_id_l"], edges["unique_id_r"], "|"),
+    )
+    link_pairs = pa.table(
+        {
+            "record_id_l": pairs["unique_id_l"],
+            "record_id_r": pairs["unique_id_r"],
+            "match_weight": pairs["match_weight"],
+            "match_probability": pairs["match_probability"],
+            "linked": linked,
         }
-        predicted = dict(
-            zip(
-                assignment.column("record_id").to_pylist(),
-                assignment.column("person_id").to_pylist(),
-                strict=True,
-            )
-        )
-        evaluation = evaluate(predicted, true_persons(truth, provenance))
+    )
+    finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    run_row = pa.table(
+        {
+            "link_run_id": [run_id],
+            "started_at": [started],
+            "finished_at": [finished],
+            "threshold": [threshold],
+            "model_source": [model_source],
+            "model_json": [json.dumps(result.model)],
+            "records": [rows.num_rows],
+            "incomparable_records": [len(incomparable)],
+            "pairs_scored": [pairs.num_rows],
+            "persons": [persons.num_rows],
+            "decisions_applied": [sum(applied.values())],
+        }
+    )
+    write_results(warehouse, run_id, assignment, persons, link_pairs, run_row)
+    seconds["write"] = time.perf_counter() - clock
     several = pc.sum(pc.greater(persons["records"], 1)).as_py() or 0
-    return LinkReport(
+    report = LinkReport(
         run_id=run_id,
-        warehouse=warehouse_path,
+        warehouse=Path(str(getattr(warehouse, "path", ""))),
         threshold=threshold,
         model_source=model_source,
         records=rows.num_rows,
@@ -263,9 +289,10 @@ def link(
         persons_with_several_records=int(several),
         decisions_applied=applied,
         seconds={k: round(v, 2) for k, v in seconds.items()},
-        evaluation=evaluation,
-        model=trained,
+        model=result.model,
+        blocking=result.checks,
     )
+    return _Run(report, rows, assignment)
 
 
 @dataclass
@@ -285,6 +312,7 @@ class Linked:
     model: dict[str, Any]
     decisions_applied: dict[str, int]
     seconds: dict[str, float]
+    checks: list[RuleCheck] = field(default_factory=list)
 
 
 def link_records(
@@ -295,6 +323,8 @@ def link_records(
     model: dict[str, Any] | None = None,
     decisions: Mapping[tuple[str, str], str] | None = None,
     progress: Progress | None = None,
+    *,
+    max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD,
 ) -> Linked:
     """Train (unless given a model), score, apply decisions and cluster prepared records.
 
@@ -306,10 +336,14 @@ def link_records(
         model: A trained model; None trains one on ``records``.
         decisions: Reviewers' decisions by sorted pair.
         progress: Called with each stage's name.
+        max_pairs_per_record: The blocking guard's budget per record.
     """
     say = progress or (lambda _stage: None)
     seconds: dict[str, float] = {}
-    engine = LinkageEngine.open(backend, records, model)
+    say("counting the pairs each blocking rule makes")
+    clock = time.perf_counter()
+    engine = LinkageEngine.open(backend, records, model, max_pairs_per_record)
+    seconds["guard"] = time.perf_counter() - clock
     if model is None:
         say("estimating the model (no labels needed)")
         clock = time.perf_counter()
@@ -324,60 +358,10 @@ def link_records(
     seconds["predict"] = time.perf_counter() - clock
     say("grouping records into persons")
     clock = time.perf_counter()
-    edges, applied = _apply_decisions(pairs, decisions or {}, threshold)
+    edges, applied = apply_decisions(pairs, decisions or {}, threshold)
     clusters = _cluster(backend, all_ids, edges)
     seconds["cluster"] = time.perf_counter() - clock
-    return Linked(pairs, edges, clusters, engine.model_json(), applied, seconds)
-
-
-def _apply_decisions(
-    pairs: pa.Table, decisions: Mapping[tuple[str, str], str], threshold: float
-) -> tuple[pa.Table, dict[str, int]]:
-    """The links: scored pairs at or above the threshold, as corrected by reviewers.
-
-    A pair decided ``different`` is never a link, whatever its score; a pair decided ``same``
-    is always one (probability 1), even if blocking never compared it.
-    """
-    left = pairs.column("unique_id_l").to_pylist()
-    right = pairs.column("unique_id_r").to_pylist()
-    prob = pairs.column("match_probability").to_pylist()
-    keep_l: list[str] = []
-    keep_r: list[str] = []
-    keep_p: list[float] = []
-    applied = {"same": 0, "different": 0}
-    seen: set[tuple[str, str]] = set()
-    for a, b, p in zip(left, right, prob, strict=True):
-        key = (min(a, b), max(a, b))
-        decision = decisions.get(key)
-        if decision is not None:
-            seen.add(key)
-        if decision == "different":
-            applied["different"] += 1
-            continue
-        if decision == "same":
-            applied["same"] += 1
-            p = 1.0
-        if p >= threshold:
-            keep_l.append(key[0])
-            keep_r.append(key[1])
-            keep_p.append(p)
-    for key, decision in decisions.items():
-        if decision == "same" and key not in seen:
-            applied["same"] += 1
-            keep_l.append(key[0])
-            keep_r.append(key[1])
-            keep_p.append(1.0)
-    table = pa.table(
-        {"unique_id_l": keep_l, "unique_id_r": keep_r, "match_probability": keep_p},
-        schema=pa.schema(
-            [
-                ("unique_id_l", pa.string()),
-                ("unique_id_r", pa.string()),
-                ("match_probability", pa.float64()),
-            ]
-        ),
-    )
-    return table, applied
+    return Linked(pairs, edges, clusters, engine.model_json(), applied, seconds, engine.checks)
 
 
 def _cluster(
@@ -397,65 +381,3 @@ def _cluster(
         nodes, edges, db_api=backend.db_api, node_id_column_name="unique_id"
     )
     return backend.to_arrow(result, ["unique_id", "cluster_id"])
-
-
-def _assign(clusters: pa.Table, edges: pa.Table, records: pa.Table) -> pa.Table:
-    """record_person rows: each record's person, the strongest link that placed it and the
-    normalised name the model compared (for term frequencies when a pair is explained)."""
-    names = dict(
-        zip(
-            records.column("unique_id").to_pylist(),
-            records.column("name_key").to_pylist(),
-            strict=True,
-        )
-    )
-    strongest: dict[str, float] = {}
-    for a, b, p in zip(
-        edges.column("unique_id_l").to_pylist(),
-        edges.column("unique_id_r").to_pylist(),
-        edges.column("match_probability").to_pylist(),
-        strict=True,
-    ):
-        for rid in (a, b):
-            if p > strongest.get(rid, -1.0):
-                strongest[rid] = p
-    record_ids = clusters.column("unique_id").to_pylist()
-    return pa.table(
-        {
-            "record_id": record_ids,
-            "person_id": [person_id(c) for c in clusters.column("cluster_id").to_pylist()],
-            "match_probability": pa.array([strongest.get(r) for r in record_ids], pa.float64()),
-            "name_key": pa.array([names.get(r) for r in record_ids], pa.string()),
-        }
-    )
-
-
-def _persons(assignment: pa.Table) -> pa.Table:
-    counts = assignment.group_by("person_id").aggregate([("record_id", "count")])
-    return pa.table(
-        {
-            "person_id": counts["person_id"],
-            "records": pc.cast(counts["record_id_count"], pa.int32()),
-        }
-    )
-
-
-def _write(
-    warehouse: Warehouse,
-    run_id: str,
-    assignment: pa.Table,
-    persons: pa.Table,
-    link_pairs: pa.Table,
-    run_row: pa.Table,
-) -> None:
-    def stamped(rows: pa.Table) -> pa.Table:
-        return rows.append_column("link_run_id", pa.array([run_id] * rows.num_rows, pa.string()))
-
-    try:
-        with warehouse.transaction():
-            warehouse.replace_table("person", stamped(persons))
-            warehouse.replace_table("record_person", stamped(assignment))
-            warehouse.replace_table("link_pair", stamped(link_pairs))
-            warehouse.append_rows("link_run", run_row)
-    except Exception as exc:
-        raise WarehouseError(f"could not write the linkage results: {exc}") from exc

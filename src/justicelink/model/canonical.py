@@ -29,6 +29,7 @@ class FieldKind(StrEnum):
     DATE = "date"  # parsed with the mapping's format(s); never invents a missing day
     PARTIAL_DATE = "partial_date"  # like DATE, but year-only or year-month are kept with precision
     ENUM = "enum"  # mapped through the mapping's value map onto a canonical enum
+    CODE = "code"  # text or an agency code; an optional value map turns codes into text
     BOOLEAN = "boolean"  # mapped through the value map onto true/false
     INTEGER = "integer"  # whole number
     DURATION = "duration"  # a length, converted to days from the mapping's unit
@@ -46,23 +47,29 @@ class FieldSpec:
     enum: type[StrEnum] | None = None
 
 
-_T, _D = FieldKind.TEXT, FieldKind.DATE
+_T, _D, _C = FieldKind.TEXT, FieldKind.DATE, FieldKind.CODE
 
 MAPPABLE_FIELDS: dict[Entity, dict[str, FieldSpec]] = {
     Entity.PERSON_RECORD: {
         "family_name": FieldSpec(_T, "Family name (surname) as recorded."),
         "given_names": FieldSpec(_T, "Given name(s) as recorded."),
         "full_name": FieldSpec(_T, "Whole name in one column; say its name_order if known."),
+        "middle_names": FieldSpec(_T, "Middle name(s), where kept apart from the given names."),
+        "aliases": FieldSpec(_T, "Other names the person is known by (AKA), ';'-separated."),
         "sex": FieldSpec(FieldKind.ENUM, "Sex as recorded.", Sex),
         "date_of_birth": FieldSpec(FieldKind.PARTIAL_DATE, "Date of birth; may be partial."),
-        "nationality": FieldSpec(_T, "Nationality as recorded."),
+        "nationality": FieldSpec(_C, "Nationality as recorded, or mapped from agency codes."),
         "id_number": FieldSpec(_T, "National identity or passport number, where recorded."),
-        "address": FieldSpec(_T, "Address or area of residence."),
+        "address": FieldSpec(_T, "Address of residence (street, house number, place)."),
+        "area": FieldSpec(
+            _C, "District or province of residence (compared, never a blocking key alone)."
+        ),
+        "case_ref": FieldSpec(_T, "The agency's case or file number the record belongs to."),
     },
     Entity.INCIDENT: {
         "recorded_date": FieldSpec(_D, "Date the police recorded the offence."),
         "occurred_date": FieldSpec(_D, "Date the offence occurred."),
-        "area": FieldSpec(_T, "Area (district, province) of the offence."),
+        "area": FieldSpec(_C, "Area (district, province) of the offence."),
         "offence_code": FieldSpec(FieldKind.OFFENCE, "National offence code."),
         "attempted": FieldSpec(FieldKind.BOOLEAN, "True when the offence was attempted only."),
     },
@@ -82,10 +89,11 @@ MAPPABLE_FIELDS: dict[Entity, dict[str, FieldSpec]] = {
         "legal_status": FieldSpec(FieldKind.ENUM, "Remand or sentenced (custody).", LegalStatus),
         "length_days": FieldSpec(FieldKind.DURATION, "Sentence or order length, in days."),
         "case_ref": FieldSpec(_T, "The agency's case or file number."),
+        "area": FieldSpec(_C, "Area (district, province) where the event took place."),
     },
     Entity.POPULATION: {
         "year": FieldSpec(FieldKind.INTEGER, "Calendar year."),
-        "area": FieldSpec(_T, "Area, or empty for the whole country."),
+        "area": FieldSpec(_C, "Area, or empty for the whole country."),
         "sex": FieldSpec(FieldKind.ENUM, "Sex.", Sex),
         "age_band": FieldSpec(_T, "Age band, e.g. 15-17 or 60+."),
         "population": FieldSpec(FieldKind.INTEGER, "Resident population (persons)."),
@@ -121,7 +129,9 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("family_name", "text"),
         ("given_names", "text"),
         ("full_name", "text"),
+        ("middle_names", "text"),
         ("name_order", "text"),
+        ("aliases", "text"),
         ("sex", "text"),
         ("sex_raw", "text"),
         ("date_of_birth", "date"),
@@ -129,8 +139,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("birth_year", "integer"),
         ("date_of_birth_raw", "text"),
         ("nationality", "text"),
+        ("nationality_raw", "text"),
         ("id_number", "text"),
+        ("id_number_visible", "text"),
         ("address", "text"),
+        ("area", "text"),
+        ("area_raw", "text"),
+        ("case_ref", "text"),
         *PROVENANCE,
     ],
     "incident": [
@@ -140,6 +155,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("recorded_date", "date"),
         ("occurred_date", "date"),
         ("area", "text"),
+        ("area_raw", "text"),
         ("offence_code_raw", "text"),
         ("iccs_code", "text"),
         ("iccs_source", "text"),
@@ -172,6 +188,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("legal_status_raw", "text"),
         ("length_days", "integer"),
         ("case_ref", "text"),
+        ("area", "text"),
+        ("area_raw", "text"),
         *PROVENANCE,
     ],
     "population": [
@@ -199,6 +217,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("person_id", "text"),
         ("match_probability", "double"),
         ("name_key", "text"),
+        ("name_frequency", "double"),
         ("link_run_id", "text"),
     ],
     "link_pair": [

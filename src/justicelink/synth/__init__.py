@@ -29,6 +29,7 @@ from justicelink.synth.careers import YEAR, generate_careers
 from justicelink.synth.common import World
 from justicelink.synth.cooperation import write_cooperation
 from justicelink.synth.errors import SynthError
+from justicelink.synth.identity_noise import NOISE_PROFILES
 from justicelink.synth.names import build_pools
 from justicelink.synth.persons import Victims, assign_victims, build_identities
 from justicelink.synth.police import write_police
@@ -70,6 +71,7 @@ def generate_country(
     first_year: int = 2018,
     last_year: int = 2023,
     seed: int = 1,
+    noise_profile: str = "default",
     progress: Callable[[str, float], None] | None = None,
 ) -> SynthSummary:
     """Generate the synthetic country into ``out``.
@@ -80,13 +82,17 @@ def generate_country(
         first_year: First calendar year of the extracts.
         last_year: Last calendar year (inclusive; events after 31 December are not written).
         seed: Seed; the same seed and arguments give byte-identical files.
+        noise_profile: The agencies' error mix: ``default``, or ``harsh`` (more missing,
+            year-only and defaulted dates of birth, more typing slips, aliases, nicknames,
+            dropped second given names; for checking linkage on noise it was not tuned on).
         progress: Called as ``progress(stage, fraction_done)`` between stages.
 
     Returns:
         A summary of what was written.
 
     Raises:
-        SynthError: If ``people < 1`` or ``last_year < first_year``.
+        SynthError: If ``people < 1``, ``last_year < first_year`` or the noise profile
+            is unknown.
     """
     if people < 1:
         raise SynthError(f"people must be at least 1, got {people}")
@@ -94,6 +100,9 @@ def generate_country(
         raise SynthError(f"last_year ({last_year}) is before first_year ({first_year})")
     if first_year <= 1900 or last_year >= 2090:
         raise SynthError("years must lie between 1901 and 2089")
+    if noise_profile not in NOISE_PROFILES:
+        known = ", ".join(NOISE_PROFILES)
+        raise SynthError(f"noise profile {noise_profile!r} is not known (profiles: {known})")
     began = time.perf_counter()
 
     def report(stage: str, done: float) -> None:
@@ -139,6 +148,7 @@ def generate_country(
         victims=Victims(victims.offence, victims.person),
         start=start,
         end=end,
+        noise=noise_profile,
     )
     stages: list[tuple[str, Callable[[World], None]]] = [
         ("police", write_police),
@@ -157,7 +167,8 @@ def generate_country(
     counts = write_truth(
         w,
         out,
-        {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people},
+        {"seed": seed, "first_year": first_year, "last_year": last_year, "people": people}
+        | ({"noise_profile": noise_profile} if noise_profile != "default" else {}),
         population,
     )
     files["cooperation/requests.jsonl"] = write_cooperation(w, out, seed=seed, year=last_year)

@@ -44,6 +44,7 @@ class World:
     person_files: list[tuple[str, str, str]] = field(default_factory=list)
     case_no: ObjArray = field(default_factory=lambda: np.zeros(0, dtype=object))
     numeric_columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    noise: str = "default"  # the error mix (identity_noise.NOISE_PROFILES)
 
     def add_events(
         self,
@@ -142,7 +143,7 @@ def one_record_each(
     return Records(
         who,
         seq_keys(prefix, len(who), 7),
-        render(w.rng, agency, w.pools, w.persons, who),
+        render(w.rng, agency, w.pools, w.persons, who, w.noise),
         row_of_person,
     )
 

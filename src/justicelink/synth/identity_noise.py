@@ -6,7 +6,7 @@ drawn with numpy; only the rows that receive a typo are edited in a Python loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,11 @@ class NoiseProfile:
     sex_wrong: float
     moved: float
     nationality_missing: float
+    # Errors only the "harsh" profile makes (0 in the default one, which draws nothing for
+    # them, so that its output stays byte-identical).
+    nickname: float = 0.0
+    second_typo: float = 0.0
+    drop_given: float = 0.0
 
 
 PROFILES: dict[str, NoiseProfile] = {
@@ -155,6 +160,42 @@ PROFILES: dict[str, NoiseProfile] = {
     ),
 }
 
+
+def _harsh(p: NoiseProfile) -> NoiseProfile:
+    """A second error mix, for checking the model on noise its tuning never saw.
+
+    More of everything that hurt linkage on real extracts: missing, year-only and defaulted
+    dates of birth, typing slips (some records two), aliases, nicknames, dropped second given
+    names, names in the other order and moves.
+    """
+    return replace(
+        p,
+        translit=min(0.5, p.translit * 1.5),
+        typo=min(0.4, p.typo * 2),
+        alias=p.alias * 2 + 0.01,
+        swap_order=p.swap_order + 0.03,
+        dob_missing=p.dob_missing * 3 + 0.04,
+        dob_year=p.dob_year * 2 + 0.02,
+        dob_month=p.dob_month + 0.01,
+        dob_jan1=p.dob_jan1 * 2 + 0.02,
+        dob_swap=p.dob_swap * 1.5,
+        dob_year_off=p.dob_year_off * 2,
+        id_missing=min(1.0, p.id_missing + 0.15),
+        id_typo=p.id_typo * 2,
+        sex_unknown=p.sex_unknown + 0.02,
+        moved=min(1.0, p.moved + 0.1),
+        nickname=0.08,
+        second_typo=p.typo * 0.6,
+        drop_given=0.1,
+    )
+
+
+#: The error mixes ``justicelink synth --noise-profile`` offers, per agency.
+NOISE_PROFILES: dict[str, dict[str, NoiseProfile]] = {
+    "default": PROFILES,
+    "harsh": {agency: _harsh(profile) for agency, profile in PROFILES.items()},
+}
+
 _BAD_DOB = {
     "police": ("31/02/{y}", "00/00/{y}", "??/06/{y}", "{y}/13/01"),
     "prosecution": ("{y}-02-30", "{y}-13-01", "{y}-00-00", "{y}/07/1"),
@@ -217,7 +258,12 @@ def _join(a: ObjArray, b: ObjArray) -> ObjArray:
 
 
 def render(
-    rng: np.random.Generator, agency: str, pools: NamePools, persons: Persons, who: IntArray
+    rng: np.random.Generator,
+    agency: str,
+    pools: NamePools,
+    persons: Persons,
+    who: IntArray,
+    noise: str = "default",
 ) -> Rendered:
     """Write the persons ``who`` (one record each) the way ``agency`` would.
 
@@ -227,8 +273,9 @@ def render(
         pools: Name pools.
         persons: True persons.
         who: Person index of each record.
+        noise: The error mix, a key of :data:`NOISE_PROFILES`.
     """
-    pr = PROFILES[agency]
+    pr = NOISE_PROFILES[noise][agency]
     n = len(who)
     fam, g1, g2 = persons.family[who], persons.given1[who], persons.given2[who]
     sex_true = persons.sex[who]
@@ -237,6 +284,11 @@ def render(
     for i in alias.tolist():
         pool = pools.subgroups[int(persons.subgroup[who[i]])].given[int(sex_true[i])]
         g1[i] = pool[int(rng.integers(0, len(pool)))]
+    if pr.nickname > 0:
+        nick = pools.nickname[g1]
+        g1 = np.where((rng.random(n) < pr.nickname) & (nick > 0), nick, g1)
+    if pr.drop_given > 0:
+        g2 = np.where(rng.random(n) < pr.drop_given, 0, g2)
     fam, g1, g2 = (_variant(rng, pools, x, pr.translit) for x in (fam, g1, g2))
     strip = rng.random(n) < pr.strip
     fam, g1, g2 = (np.where(strip, pools.stripped[x], x) for x in (fam, g1, g2))
@@ -252,6 +304,13 @@ def render(
             given[i] = _typo(given[i], int(ops[j]), float(us[j, 0]), letter)
         else:
             family[i] = _typo(family[i], int(ops[j]), float(us[j, 0]), letter)
+    if pr.second_typo > 0:
+        for i in np.flatnonzero(rng.random(n) < pr.second_typo).tolist():
+            op, u, letter = int(rng.integers(0, 4)), float(rng.random()), chr(97 + rng.integers(26))
+            if given[i] and rng.random() < 0.5:
+                given[i] = _typo(given[i], op, u, letter)
+            else:
+                family[i] = _typo(family[i], op, u, letter)
     swap = (rng.random(n) < pr.swap_order) & (given != "")
     family, given = np.where(swap, given, family), np.where(swap, family, given)
 

@@ -215,6 +215,62 @@ TRANSLITERATIONS: tuple[tuple[str, ...], ...] = (
     ("Iosefa", "Josefa"),
 )
 
+#: Short forms some agencies write instead of a given name (the "harsh" noise profile only).
+#: Written for the generator, independently of the model's variant tables, so that checking
+#: the model on them is not circular: some are in the model's tables, many are not.
+NICKNAMES: dict[str, str] = {
+    "Alexander": "Alex",
+    "Andrew": "Andy",
+    "Anthony": "Tony",
+    "Benjamin": "Ben",
+    "Bernard": "Bernie",
+    "Bradley": "Brad",
+    "Christopher": "Chris",
+    "Daniel": "Danny",
+    "Edward": "Ed",
+    "Frederick": "Fred",
+    "Gregory": "Greg",
+    "Jonathan": "Jon",
+    "Joseph": "Joe",
+    "Joshua": "Josh",
+    "Kenneth": "Kenny",
+    "Matthew": "Matt",
+    "Michael": "Mike",
+    "Nicholas": "Nico",
+    "Patrick": "Paddy",
+    "Richard": "Rico",
+    "Robert": "Bobby",
+    "Samuel": "Sammy",
+    "Timothy": "Tim",
+    "William": "Willy",
+    "Jennifer": "Jenny",
+    "Katherine": "Kathy",
+    "Rebecca": "Becky",
+    "Stephanie": "Steph",
+    "Victoria": "Vicky",
+    "Jessica": "Jessie",
+    "Christina": "Tina",
+    "Alejandro": "Ale",
+    "Antonio": "Tonyo",
+    "Francisco": "Paco",
+    "Aditya": "Adi",
+    "Abhimanyu": "Abhi",
+    "Anirudh": "Ani",
+    "Mohammed": "Mamun",
+    "Muhammad": "Muh",
+    "Ibrahim": "Ibu",
+    "Khadija": "Dija",
+    "Viliami": "Vili",
+    "Malakai": "Kai",
+    "Samisoni": "Soni",
+    "Penitoa": "Peni",
+    "Iosefa": "Sefa",
+    "Akanesi": "Nesi",
+    "Min-jun": "Minjun",
+    "Seo-yeon": "Seoyeon",
+    "Ji-hoon": "Jihoon",
+}
+
 
 def _latin(name: str) -> bool:
     return all(
@@ -286,6 +342,7 @@ class NamePools:
         variant_count: Number of variants of each name (0 when it has none).
         variant_flat: Concatenated variant indices.
         mohammed: Index of "Mohammed" (commonest first given name of Muslim men).
+        nickname: Index of each name's nickname (0 when it has none).
     """
 
     strings: ObjArray
@@ -296,6 +353,7 @@ class NamePools:
     variant_count: IntArray
     variant_flat: IntArray
     mohammed: int
+    nickname: IntArray
 
 
 class _Table:
@@ -432,6 +490,9 @@ def build_pools() -> NamePools:
     )
     groups_of_variants = [[t.add(v) for v in grp] for grp in TRANSLITERATIONS]
     mohammed = t.add("Mohammed")
+    # Only nicknames of names in the pools (added here, before the derived spellings, so
+    # that every index the default noise profile draws stays where it was).
+    nicknames = {t.index[k]: t.add(v) for k, v in NICKNAMES.items() if k in t.index}
     # Derived spellings are added to the table before the maps are sized.
     base = list(t.strings)
     stripped_of = [t.add(strip_diacritics(s)) for s in base]
@@ -453,4 +514,7 @@ def build_pools() -> NamePools:
     flat = np.array([x for v in variants for x in v], dtype=np.int64)
     strings = np.empty(n, dtype=object)
     strings[:] = t.strings
-    return NamePools(strings, subgroups, stripped, upper, start, count, flat, mohammed)
+    nickname = np.zeros(n, dtype=np.int64)
+    for name, short in nicknames.items():
+        nickname[name] = short
+    return NamePools(strings, subgroups, stripped, upper, start, count, flat, mohammed, nickname)

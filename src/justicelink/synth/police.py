@@ -59,7 +59,7 @@ def write_police(w: World) -> None:
     keys = seq_keys("EP", len(rec_person), 7)
     c_key = keys[row_of_rec[rec_id]]
 
-    r = render(rng, "police", w.pools, w.persons, rec_person)
+    r = render(rng, "police", w.pools, w.persons, rec_person, w.noise)
     persons = person_table(
         PERSONS,
         {

@@ -91,6 +91,15 @@ def write_truth(
         free_text=frozenset({"family_name", "given_names"}),
     )
     write_csv(t / "persons.csv", persons)
+    # Each person's naming tradition, for linkage quality by tradition (`link --evaluate`).
+    traditions = np.array([s.name for s in w.pools.subgroups], dtype=object)
+    write_csv(
+        t / "traditions.csv",
+        Table(
+            "truth/traditions.csv",
+            {"person_id": p.person_id, "naming_tradition": traditions[p.subgroup]},
+        ),
+    )
 
     ev = {k: np.concatenate([e[k] for e in w.events]) for k in w.events[0]}
     order = np.lexsort((ev["date"], ev["person"]))

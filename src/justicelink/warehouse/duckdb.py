@@ -62,8 +62,9 @@ class DuckDBLinkage(LinkageBackend):
         # A private spill folder: an in-memory DuckDB would otherwise spill large joins into
         # ".tmp" under the user's working directory and leave it there.
         self._spill = tempfile.mkdtemp(prefix="justicelink-link-")
+        self.memory = memory_limit()
         self._con = duckdb.connect(
-            config={"temp_directory": self._spill, "memory_limit": memory_limit()}
+            config={"temp_directory": self._spill, "memory_limit": self.memory}
         )
         self.db_api = DuckDBAPI(self._con)
 

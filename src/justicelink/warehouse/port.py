@@ -84,6 +84,8 @@ class LinkageBackend(ABC):
     #: The Splink database API (``DuckDBAPI`` or ``SparkAPI``).
     db_api: Any
     dialect: str
+    #: The memory the session may use, as the engine states it (for messages).
+    memory: str
 
     @abstractmethod
     def to_arrow(self, frame: Any, columns: Sequence[str] | None = None) -> pa.Table:
@@ -165,9 +167,30 @@ class Warehouse(ABC):
         """Release the store."""
 
     def ensure_schema(self) -> None:
-        """Create the canonical tables that do not exist yet."""
+        """Create the canonical tables that do not exist yet, and add the columns a newer
+        version of the model has to tables an older version created (as NULL)."""
         for statement in create_table_statements():
             self.execute(statement)
+        present = self.fetch(
+            exp.select("table_name", "column_name").from_("information_schema.columns")
+        )
+        have = {(str(t), str(c)) for t, c in present}
+        for name, columns in TABLES.items():
+            for column, kind in columns:
+                if (name, column) not in have:
+                    self.execute(
+                        exp.Alter(
+                            this=exp.to_table(name),
+                            kind="TABLE",
+                            actions=[
+                                exp.ColumnDef(
+                                    this=exp.to_identifier(column),
+                                    kind=exp.DataType.build(_TYPES[kind]),
+                                    exists=True,
+                                )
+                            ],
+                        )
+                    )
 
     def table_names(self) -> list[str]:
         """The tables present in the store."""

@@ -102,6 +102,7 @@ class SparkLinkage(LinkageBackend):
         from splink import SparkAPI
 
         self._spark = spark
+        self.memory = str(spark.conf.get("spark.driver.memory", "the driver's default"))
         local = str(spark.sparkContext.master).startswith("local")
         self._checkpoints = tempfile.mkdtemp(prefix="justicelink-spark-")
         spark.sparkContext.setCheckpointDir(self._checkpoints)
@@ -215,14 +216,18 @@ class SparkWarehouse(Warehouse):
     # -- reading ------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Point a temporary view at every table's current version (empty tables too)."""
+        """Point a temporary view at every table's current version (empty tables too), read
+        with the canonical schema: a column a newer model added reads as NULL."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
         current = self._catalog.current()
         for table in TABLES:
             relative = current.get(table)
             if relative is None:
                 frame = self._spark.createDataFrame(arrow_schema(table).empty_table())
             else:
-                frame = self._spark.read.parquet(str(self.location / relative))
+                schema = from_arrow_schema(arrow_schema(table))
+                frame = self._spark.read.schema(schema).parquet(str(self.location / relative))
             frame.createOrReplaceTempView(table)
 
     def _run(self, query: exp.Expr, params: Sequence[Any]) -> Any:
