@@ -510,19 +510,25 @@ def fingerprint(model: dict[str, Any]) -> str:
     """SHA-256 of what a model learned, whatever engine's SQL it is written in.
 
     The prior, and each comparison's levels by label with their m and u probabilities and
-    term-frequency weights: the same model scored on DuckDB or on Spark has one fingerprint.
+    term-frequency weights, to nine significant digits: the same model scored on DuckDB or on
+    Spark has one fingerprint, and so do two trainings on the same records (EM's sums, run in
+    parallel, can differ in the last of a double's digits).
     """
+
+    def digits(value: Any) -> Any:
+        return float(f"{value:.9g}") if isinstance(value, float) else value
+
     learned = {
-        "prior": model.get("probability_two_random_records_match"),
+        "prior": digits(model.get("probability_two_random_records_match")),
         "comparisons": [
             [
                 comparison.get("output_column_name"),
                 [
                     [
                         level.get("label_for_charts"),
-                        level.get("m_probability"),
-                        level.get("u_probability"),
-                        level.get("tf_adjustment_weight"),
+                        digits(level.get("m_probability")),
+                        digits(level.get("u_probability")),
+                        digits(level.get("tf_adjustment_weight")),
                     ]
                     for level in comparison.get("comparison_levels", [])
                 ],
