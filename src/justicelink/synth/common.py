@@ -12,6 +12,7 @@ from justicelink.synth.identity_noise import DOB_BAD, Rendered, render
 from justicelink.synth.justice import Flow
 from justicelink.synth.names import NamePools
 from justicelink.synth.persons import Persons, Victims
+from justicelink.synth.programmes import ProgrammeState
 from justicelink.synth.tables import BadRowSpec, Defect, Table, inject_bad_rows
 
 IntArray = npt.NDArray[np.int64]
@@ -44,6 +45,7 @@ class World:
     person_files: list[tuple[str, str, str]] = field(default_factory=list)
     case_no: ObjArray = field(default_factory=lambda: np.zeros(0, dtype=object))
     numeric_columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    programmes: ProgrammeState | None = None
 
     def add_events(
         self,
