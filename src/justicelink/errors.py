@@ -11,6 +11,7 @@ refines, so callers may catch either::
     ├── TruthFileError (ValueError)      a truth file to evaluate against is malformed
     ├── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
+    ├── EvaluationError (ValueError)     a programme evaluation's inputs are unusable
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
     └── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
@@ -51,6 +52,10 @@ class LinkageError(ValueError, JusticelinkError):
 
 class MeasureError(ValueError, JusticelinkError):
     """Measures cannot be computed from this warehouse (e.g. its records are not linked)."""
+
+
+class EvaluationError(ValueError, JusticelinkError):
+    """A programme evaluation cannot start: a malformed participant file, an unknown programme."""
 
 
 class StoreError(RuntimeError, JusticelinkError):

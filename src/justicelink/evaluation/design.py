@@ -1,0 +1,135 @@
+"""Who is evaluated, at which index event, and whom they are compared with.
+
+The index-date rule: a participant's index event is their first proven-reoffending index event
+(a caution, a conviction with a non-custodial sentence, or a release from custody) dated on or
+after the programme start. For someone in custody when the programme starts that is the
+release that follows; for a community programme that starts on the day of the court order,
+that conviction. The follow-up year starts there.
+
+The comparison pool: index events, dated within the span of the participants' index dates, of
+persons who are not participants (by default, not participants of any programme the
+warehouse records), each person's first index event of each calendar year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from justicelink.evaluation.participants import Participant
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """A participant left out of the evaluation, and why (in words an organisation can act on)."""
+
+    row: int
+    participant: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Design:
+    """Participants at their index events, the comparison pool, and who was left out.
+
+    Attributes:
+        participants: One row per evaluated participant (the events frame's columns, plus
+            ``row`` and ``start_date``).
+        pool: Candidate comparison index events.
+        left_out: Participants not evaluated, with the reason.
+        last_complete: The latest index date with a complete follow-up.
+    """
+
+    participants: pd.DataFrame
+    pool: pd.DataFrame
+    left_out: list[NotEvaluated]
+    last_complete: dt.date
+
+
+def choose(
+    events: pd.DataFrame,
+    participants: Sequence[Participant],
+    persons: dict[int, str],
+    reasons: dict[int, str],
+    *,
+    last_complete: dt.date,
+    max_gap_days: int,
+    exclude: Collection[str] = (),
+) -> Design:
+    """Apply the index-date rule and build the comparison pool.
+
+    Args:
+        events: Index events (see :func:`justicelink.evaluation.cohort.index_events`), covering
+            at least the participants' starts to the end of the data, ordered by person then
+            the cohorts' tie rule.
+        participants: The rows of the participant file.
+        persons: Row -> person id for the rows the linkage found.
+        reasons: Row -> why the linkage found no person.
+        last_complete: Latest index date whose follow-up ends within the data.
+        max_gap_days: Longest wait from the start to the index event.
+        exclude: Further persons kept out of the pool (participants of other programmes).
+    """
+    left: list[NotEvaluated] = []
+    chosen: list[pd.Series] = []
+    seen: dict[str, int] = {}
+    by_person = {k: g for k, g in events.groupby("person_id", sort=False)}
+    ordered = sorted(
+        participants, key=lambda p: (p.start_date or dt.date.max, p.row)
+    )
+    for p in ordered:
+        if p.problem is not None:
+            left.append(NotEvaluated(p.row, p.label, p.problem))
+            continue
+        person = persons.get(p.row)
+        if person is None:
+            left.append(NotEvaluated(p.row, p.label, reasons.get(p.row, "not found")))
+            continue
+        if person in seen:
+            reason = f"the same person as row {seen[person]} (the earlier start is evaluated)"
+            left.append(NotEvaluated(p.row, p.label, reason))
+            continue
+        seen[person] = p.row
+        if p.start_date is None:  # rows without a problem have one; this narrows the type
+            continue
+        start = pd.Timestamp(p.start_date)
+        group = by_person.get(person)
+        after = None if group is None else group[group["index_date"] >= start]
+        if after is None or after.empty:
+            reason = "no caution, non-custodial conviction or release on or after the start"
+            left.append(NotEvaluated(p.row, p.label, reason))
+            continue
+        event = after.iloc[0]
+        day = event["index_date"].date()
+        if (day - p.start_date).days > max_gap_days:
+            reason = (
+                f"the first index event after the start ({day}) is more than "
+                f"{max_gap_days} days after it"
+            )
+            left.append(NotEvaluated(p.row, p.label, reason))
+            continue
+        if day > last_complete:
+            reason = (
+                f"index date {day} leaves no complete follow-up (the data allow index "
+                f"dates up to {last_complete})"
+            )
+            left.append(NotEvaluated(p.row, p.label, reason))
+            continue
+        chosen.append(pd.concat([event, pd.Series({"row": p.row, "start_date": start})]))
+    frame = pd.DataFrame(chosen).reset_index(drop=True)
+    left.sort(key=lambda x: x.row)
+    if frame.empty:
+        return Design(frame, events.iloc[0:0], left, last_complete)
+    lo, hi = frame["index_date"].min(), frame["index_date"].max()
+    taken = set(frame["person_id"]) | set(persons.values()) | set(exclude)
+    pool = events[
+        (events["index_date"] >= lo)
+        & (events["index_date"] <= hi)
+        & (events["index_date"] <= pd.Timestamp(last_complete))
+        & ~events["person_id"].isin(taken)
+    ]
+    year = pool["index_date"].dt.year
+    pool = pool.assign(_year=year).drop_duplicates(["person_id", "_year"]).drop(columns="_year")
+    return Design(frame, pool.reset_index(drop=True), left, last_complete)
