@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from justicelink.cli import demo as demo_cmd
+from justicelink.cli import evaluate as evaluate_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
@@ -30,6 +31,8 @@ app = typer.Typer(
         "    justicelink link --evaluate country/truth\n\n"
         "    justicelink measures --out measures\n\n"
         "    justicelink report --out report.html\n\n"
+        "Did a programme work? (a matched comparison of its participants)\n\n"
+        "    justicelink evaluate --participants list.csv --programme NAME\n\n"
         "The web app (create a user, then serve the warehouse):\n\n"
         "    justicelink users add ana --role analyst --password-stdin\n\n"
         "    justicelink serve --warehouse demo/justicelink.duckdb\n\n"
@@ -45,6 +48,7 @@ app.command("ingest")(ingest_cmd.ingest)
 app.add_typer(link_cmd.app, name="link")
 app.command("measures")(measures_cmd.measures)
 app.command("report")(report_cmd.report)
+app.command("evaluate")(evaluate_cmd.evaluate)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)

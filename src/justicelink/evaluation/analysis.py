@@ -14,8 +14,8 @@ import pandas as pd
 
 from justicelink.evaluation import outcomes as oc
 from justicelink.evaluation.balance import Row, balance, out_of_balance
-from justicelink.evaluation.cohort import FOLLOW_UP_DAYS
 from justicelink.evaluation.matching import Matched, features, match, odds_weights, propensity
+from justicelink.measures.catalogue import FOLLOW_UP_DAYS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -91,9 +91,7 @@ def _outcome_columns(frame: pd.DataFrame) -> dict[str, FloatArray]:
         "proven_reoffending_rate": reoffended,
         "reoffences_per_person": frame["reoffences"].to_numpy(dtype=float),
         "days_to_first_reoffence": np.where(reoffended > 0, days, np.nan),
-        "custodial_reoffending_rate": (frame["custodial_reoffences"].to_numpy() > 0).astype(
-            float
-        ),
+        "custodial_reoffending_rate": (frame["custodial_reoffences"].to_numpy() > 0).astype(float),
         "_days": np.where(reoffended > 0, days, float(FOLLOW_UP_DAYS)),
     }
 

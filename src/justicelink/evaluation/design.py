@@ -24,11 +24,25 @@ from justicelink.evaluation.participants import Participant
 
 @dataclass(frozen=True)
 class NotEvaluated:
-    """A participant left out of the evaluation, and why (in words an organisation can act on)."""
+    """A participant left out of the evaluation, and why (in words an organisation can act on).
+
+    Attributes:
+        row: Line of the participant file.
+        participant: How the file names the participant (``agency:key`` or the person id).
+        reason: The reason, one of a few fixed phrases (counted in the report).
+        detail: The particulars of this row (dates, the other row), or empty.
+    """
 
     row: int
     participant: str
     reason: str
+    detail: str = ""
+
+
+NO_INDEX_EVENT = "no caution, non-custodial conviction or release on or after the start"
+TOO_LATE = "the first index event after the start is too long after it"
+INCOMPLETE = "the follow-up year (and six months for courts) is not over within the data"
+DUPLICATE = "the same person appears on an earlier row"
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,7 @@ def choose(
     chosen: list[pd.Series] = []
     seen: dict[str, int] = {}
     by_person = {k: g for k, g in events.groupby("person_id", sort=False)}
-    ordered = sorted(
-        participants, key=lambda p: (p.start_date or dt.date.max, p.row)
-    )
+    ordered = sorted(participants, key=lambda p: (p.start_date or dt.date.max, p.row))
     for p in ordered:
         if p.problem is not None:
             left.append(NotEvaluated(p.row, p.label, p.problem))
@@ -88,8 +100,8 @@ def choose(
             left.append(NotEvaluated(p.row, p.label, reasons.get(p.row, "not found")))
             continue
         if person in seen:
-            reason = f"the same person as row {seen[person]} (the earlier start is evaluated)"
-            left.append(NotEvaluated(p.row, p.label, reason))
+            detail = f"row {seen[person]}, whose start is earlier or the same, counts"
+            left.append(NotEvaluated(p.row, p.label, DUPLICATE, detail))
             continue
         seen[person] = p.row
         if p.start_date is None:  # rows without a problem have one; this narrows the type
@@ -98,24 +110,17 @@ def choose(
         group = by_person.get(person)
         after = None if group is None else group[group["index_date"] >= start]
         if after is None or after.empty:
-            reason = "no caution, non-custodial conviction or release on or after the start"
-            left.append(NotEvaluated(p.row, p.label, reason))
+            left.append(NotEvaluated(p.row, p.label, NO_INDEX_EVENT, f"start {p.start_date}"))
             continue
         event = after.iloc[0]
         day = event["index_date"].date()
         if (day - p.start_date).days > max_gap_days:
-            reason = (
-                f"the first index event after the start ({day}) is more than "
-                f"{max_gap_days} days after it"
-            )
-            left.append(NotEvaluated(p.row, p.label, reason))
+            detail = f"start {p.start_date}, index date {day}: more than {max_gap_days} days"
+            left.append(NotEvaluated(p.row, p.label, TOO_LATE, detail))
             continue
         if day > last_complete:
-            reason = (
-                f"index date {day} leaves no complete follow-up (the data allow index "
-                f"dates up to {last_complete})"
-            )
-            left.append(NotEvaluated(p.row, p.label, reason))
+            detail = f"index date {day}; the data allow index dates up to {last_complete}"
+            left.append(NotEvaluated(p.row, p.label, INCOMPLETE, detail))
             continue
         chosen.append(pd.concat([event, pd.Series({"row": p.row, "start_date": start})]))
     frame = pd.DataFrame(chosen).reset_index(drop=True)
