@@ -109,9 +109,7 @@ def evaluate(
         starts = [p.start_date for p in rows if p.start_date is not None]
         say("reading the index events")
         events = cohort.index_events(warehouse, min(starts, default=dt.date.min), dt.date.max)
-        exclude = (
-            cohort.programme_persons(warehouse) if settings.exclude_other_programmes else set()
-        )
+        treated = cohort.programme_starts(warehouse) if settings.exclude_other_programmes else {}
     design = choose(
         _with_risk(events, risk_scores),
         rows,
@@ -119,7 +117,7 @@ def evaluate(
         reasons,
         last_complete=last_complete,
         max_gap_days=settings.max_gap_days,
-        exclude=exclude,
+        treated=treated,
     )
     say("matching")
     analysis = analyse(design.participants, design.pool, settings)

@@ -39,8 +39,8 @@ class Settings:
             Lab: 60).
         max_gap_days: Longest wait from the programme start to the index event.
         threshold: Counts of fewer persons than this are not shown in the report.
-        exclude_other_programmes: Keep participants of any programme the warehouse records
-            out of the comparison pool.
+        exclude_other_programmes: Keep the index events of people who had started any
+            programme the warehouse records (by that index date) out of the comparison pool.
     """
 
     caliper_sd: float = 0.2

@@ -241,15 +241,15 @@ def programme_participants(warehouse: Warehouse, programme: str) -> list[Partici
     ]
 
 
-def programme_persons(warehouse: Warehouse) -> set[str]:
-    """Persons who started any programme the warehouse records (kept out of comparisons)."""
+def programme_starts(warehouse: Warehouse) -> dict[str, dt.date]:
+    """Each person who started any programme the warehouse records, with the first start."""
     if "participation" not in warehouse.table_names():
-        return set()
+        return {}
     rows = warehouse.fetch(
-        exp.select("rp.person_id")
+        exp.select("rp.person_id", "min(p.start_date)")
         .from_(exp.to_table("participation").as_("p"))
         .join(exp.to_table("record_person").as_("rp"), on="rp.record_id = p.record_id")
         .where("p.start_date IS NOT NULL")
-        .distinct()
+        .group_by("rp.person_id")
     )
-    return {str(r[0]) for r in rows}
+    return {str(person): start for person, start in rows}

@@ -6,15 +6,19 @@ after the programme start. For someone in custody when the programme starts that
 release that follows; for a community programme that starts on the day of the court order,
 that conviction. The follow-up year starts there.
 
-The comparison pool: index events, dated within the span of the participants' index dates, of
-persons who are not participants (by default, not participants of any programme the
-warehouse records), each person's first index event of each calendar year.
+The comparison pool: every index event dated within the span of the participants' index
+dates whose person had not started the programme (nor, by default, any programme the
+warehouse records) by that index date. Whether someone takes part later does not keep their
+earlier events out: later participation follows from later offending, and leaving out the
+events of people who would go on to take part would leave the pool with fewer of those who
+reoffend, and flatter the programme (the same holds for keeping one event per person and
+year, which drops the events of the busiest offenders).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -71,7 +75,7 @@ def choose(
     *,
     last_complete: dt.date,
     max_gap_days: int,
-    exclude: Collection[str] = (),
+    treated: Mapping[str, dt.date] | None = None,
 ) -> Design:
     """Apply the index-date rule and build the comparison pool.
 
@@ -84,7 +88,8 @@ def choose(
         reasons: Row -> why the linkage found no person.
         last_complete: Latest index date whose follow-up ends within the data.
         max_gap_days: Longest wait from the start to the index event.
-        exclude: Further persons kept out of the pool (participants of other programmes).
+        treated: Person -> the first day they started any programme the warehouse
+            records: their index events from that day on are kept out of the pool.
     """
     left: list[NotEvaluated] = []
     chosen: list[pd.Series] = []
@@ -128,13 +133,18 @@ def choose(
     if frame.empty:
         return Design(frame, events.iloc[0:0], left, last_complete)
     lo, hi = frame["index_date"].min(), frame["index_date"].max()
-    taken = set(frame["person_id"]) | set(persons.values()) | set(exclude)
+    started = dict(treated or {})
+    for p in participants:
+        person = persons.get(p.row)
+        if person is not None and p.start_date is not None:
+            started[person] = min(started.get(person, p.start_date), p.start_date)
+    first_start = events["person_id"].map(
+        {k: pd.Timestamp(v) for k, v in started.items()}
+    ).fillna(pd.Timestamp.max)
     pool = events[
         (events["index_date"] >= lo)
         & (events["index_date"] <= hi)
         & (events["index_date"] <= pd.Timestamp(last_complete))
-        & ~events["person_id"].isin(taken)
+        & (events["index_date"] < first_start)
     ]
-    year = pool["index_date"].dt.year
-    pool = pool.assign(_year=year).drop_duplicates(["person_id", "_year"]).drop(columns="_year")
     return Design(frame, pool.reset_index(drop=True), left, last_complete)

@@ -288,8 +288,9 @@ def refer(
     """Draw referrals, starts, attendance and completion; and a placebo list.
 
     Each candidate moment is referred to at most one programme; a person takes part at most
-    once (the earliest referral). The placebo list draws, among persons referred to nothing,
-    with the referral rule of ``CATALOGUE[PLACEBO_RULE]``.
+    once (the earliest referral). The placebo list draws with the referral rule of
+    ``CATALOGUE[PLACEBO_RULE]``, among the candidate moments of people who had not started a
+    programme by then, each person's first drawn moment.
     """
     n = len(c.person)
     logits = np.stack([_referral_logit(p.referral_base, c, motivation) for p in CATALOGUE])
@@ -332,11 +333,14 @@ def refer(
         index_date=c.index_date[rows],
         dose=np.where(declined, 0.0, sessions / planned),
     )
+    # The placebo: chosen by the rule among candidate moments of people who had not started
+    # a programme by then (whether they take part later must not decide it: later
+    # participation follows later offending).
     rule = CATALOGUE[PLACEBO_RULE]
-    taken = np.zeros(len(motivation), bool)
-    taken[person] = True
+    began = np.full(len(motivation), NEVER, np.int64)
+    began[person] = np.where(declined, NEVER, start)
     p_placebo = np.where(
-        _eligible(rule, c) & ~taken[c.person],
+        _eligible(rule, c) & (began[c.person] > c.index_date),
         1 / (1 + np.exp(-_referral_logit(rule.referral_base, c, motivation))),
         0.0,
     )
