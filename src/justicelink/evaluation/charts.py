@@ -62,7 +62,7 @@ def love_plot(rows: Sequence[Row], *, title: str, width: int = 640) -> str:
             f"<title>after: {r.smd_after:+.3f}</title></circle>"
         )
     base = head + step * len(rows) + 16
-    for tick in (-top, -SMD_LIMIT, 0.0, SMD_LIMIT, top):
+    for tick in (-top, -top / 2, 0.0, top / 2, top):
         out.append(
             f'<text x="{x(tick):.1f}" y="{base}" text-anchor="middle" class="axis">'
             f"{tick:+.2f}</text>"

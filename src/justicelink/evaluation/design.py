@@ -138,9 +138,11 @@ def choose(
         person = persons.get(p.row)
         if person is not None and p.start_date is not None:
             started[person] = min(started.get(person, p.start_date), p.start_date)
-    first_start = events["person_id"].map(
-        {k: pd.Timestamp(v) for k, v in started.items()}
-    ).fillna(pd.Timestamp.max)
+    first_start = (
+        events["person_id"]
+        .map({k: pd.Timestamp(v) for k, v in started.items()})
+        .fillna(pd.Timestamp.max)
+    )
     pool = events[
         (events["index_date"] >= lo)
         & (events["index_date"] <= hi)

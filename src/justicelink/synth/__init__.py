@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from justicelink.synth import calendar, codes, justice, programmes
+from justicelink.synth import calendar, codes, effects, justice, programmes
 from justicelink.synth.agencies import (
     write_courts,
     write_prisons,
@@ -111,9 +111,7 @@ def generate_country(
     flow = justice.process(rng, car.date, car.code, age, end)
     # People do not offend in the community while held for an earlier offence.
     keep = ~justice.in_custody(car.person, car.date, flow)
-    baseline = programmes.Offences(
-        car.person[keep], car.date[keep], car.code[keep], flow.subset(keep)
-    )
+    baseline = effects.Offences(car.person[keep], car.date[keep], car.code[keep], flow.subset(keep))
     report("programmes", 0.1)
     state, offences = _programmes(seed, car, baseline, start, end)
     off_person, off_date, off_code, flow = (
@@ -183,8 +181,8 @@ def generate_country(
 
 
 def _programmes(
-    seed: int, car: Careers, baseline: programmes.Offences, start: int, end: int
-) -> tuple[programmes.ProgrammeState, programmes.Offences]:
+    seed: int, car: Careers, baseline: effects.Offences, start: int, end: int
+) -> tuple[effects.ProgrammeState, effects.Offences]:
     """Referrals, participations and the offences as the programmes' true effects leave them.
 
     A generator of its own (from the seed) keeps the draws of the rest of the country in
@@ -194,9 +192,9 @@ def _programmes(
     motivation = rng.normal(size=len(car.sex))
     found = programmes.candidates(car, baseline.person, baseline.flow, start, end)
     parts, placebo = programmes.refer(rng, found, motivation)
-    offences = programmes.apply_effects(rng, car, parts, baseline, end)
-    effects = programmes.true_effects(parts, placebo, baseline, offences, end)
-    return programmes.ProgrammeState(parts, placebo, motivation, effects, car.needs), offences
+    offences = effects.apply_effects(rng, car, parts, baseline, end)
+    truth = effects.true_effects(parts, placebo, baseline, offences, end)
+    return effects.ProgrammeState(parts, placebo, motivation, truth, car.needs), offences
 
 
 def _write_extracts(

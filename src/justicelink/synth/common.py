@@ -8,11 +8,11 @@ import numpy as np
 import numpy.typing as npt
 
 from justicelink.synth import calendar, codes
+from justicelink.synth.effects import ProgrammeState
 from justicelink.synth.identity_noise import DOB_BAD, Rendered, render
 from justicelink.synth.justice import Flow
 from justicelink.synth.names import NamePools
 from justicelink.synth.persons import Persons, Victims
-from justicelink.synth.programmes import ProgrammeState
 from justicelink.synth.tables import BadRowSpec, Defect, Table, inject_bad_rows
 
 IntArray = npt.NDArray[np.int64]

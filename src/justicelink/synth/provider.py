@@ -19,8 +19,9 @@ from justicelink.synth.common import (
     person_table,
     seq_keys,
 )
+from justicelink.synth.effects import ProgrammeState
 from justicelink.synth.justice import NEVER
-from justicelink.synth.programmes import CATALOGUE, ProgrammeState
+from justicelink.synth.programmes import CATALOGUE
 from justicelink.synth.tables import BadRowSpec, Table
 
 IntArray = npt.NDArray[np.int64]
