@@ -84,7 +84,8 @@ def survival_chart(
     if not curves:
         return f'<p class="empty">No data for “{escape(title)}”.</p>'
     worst = max((1 - s for points in curves.values() for _, s in points), default=0.0)
-    top = max(0.05, min(1.0, (int(worst * 20) + 1) / 20))
+    # A top at a multiple of 4 points puts the quarter gridlines on whole percentages.
+    top = max(0.04, min(1.0, (int(worst * 25) + 1) / 25))
     left, right, upper, lower = 46, 16, 12, 34
     plot_w, plot_h = width - left - right, height - upper - lower
 

@@ -32,7 +32,8 @@ def headline(analysis: Analysis, programme: str) -> str:
     rate = analysis.estimates["proven_reoffending_rate"]
     return (
         f"{analysis.matched} people who took part in {programme} were compared with "
-        f"{analysis.comparison_persons} people with similar records who did not. Within a "
+        f"{analysis.comparison_persons} people with similar records who had not taken part. "
+        "Within a "
         f"year of their index date, {rate.participants * 100:.0f}% of the participants "
         f"committed an offence for which they were convicted or cautioned, against "
         f"{rate.comparison * 100:.0f}% of the comparison group."

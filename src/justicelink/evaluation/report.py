@@ -24,8 +24,8 @@ INDEX_DATE_RULE = (
     "A participant's index date is the date of their first proven-reoffending index event on "
     "or after the programme start: a caution, a conviction with a non-custodial sentence, or "
     "a release from custody (for someone in custody when the programme starts, the release "
-    "that follows it). Comparison index events are those of people who did not take part, in "
-    "the same period, each person's first of each calendar year."
+    "that follows it). Comparison index events are those, in the same period, of people who "
+    "had not started the programme (nor any programme the records hold) by that date."
 )
 MATCHING = (
     "Propensity score matching with replacement, as the Justice Data Lab does: a logistic "
