@@ -15,6 +15,10 @@ from pathlib import Path
 from _cli import run_cli
 
 
+def _no_nan(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")
+
+
 def _participants(country: Path) -> list[dict[str, str]]:
     with (country / "ngo" / "participations.csv").open(encoding="utf-8") as handle:
         return [r for r in csv.DictReader(handle) if r["started"]]
@@ -42,7 +46,7 @@ def test_a_participant_file_is_evaluated_and_every_row_accounted_for(
         "--json",
         cwd=tmp_path,
     )
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout, parse_constant=_no_nan)
     assert data["participants"] == len(lines) - 1
     assert {"matched_participants", "outcomes", "balance", "not_evaluated"} <= set(data)
     left = {x["row"]: x["reason"] for x in data["not_evaluated"]}

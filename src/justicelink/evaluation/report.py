@@ -183,9 +183,9 @@ def _balance(a: Analysis) -> dict[str, Any]:
         "features": [
             {
                 "feature": r.feature,
-                "participants": r.participants,
-                "comparison": r.comparison,
-                "pool": r.pool,
+                "participants": _round(r.participants, 4),
+                "comparison": _round(r.comparison, 4),
+                "pool": _round(r.pool, 4),
                 "smd_before": _round(r.smd_before, 4),
                 "smd_after": _round(r.smd_after, 4),
             }
