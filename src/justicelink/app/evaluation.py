@@ -139,7 +139,11 @@ def evaluate(
 
 
 def write(evaluation: Evaluation, out_dir: Path) -> list[Path]:
-    """Write the HTML report, the JSON and the participants left out into ``out_dir``."""
+    """Write the HTML report, the JSON and the participants left out into ``out_dir``.
+
+    ``not_evaluated.csv`` lists every participant whose outcome is not in the result: those
+    not placed at an index event, and those placed but not matched.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / REPORT
     report.write_text(render(evaluation), encoding="utf-8")
@@ -153,4 +157,6 @@ def write(evaluation: Evaluation, out_dir: Path) -> list[Path]:
         writer.writerow(["row", "participant", "reason", "detail"])
         for x in evaluation.left_out:
             writer.writerow([x.row, x.participant, x.reason, x.detail])
+        for row, label, reason in evaluation.analysis.unmatched:
+            writer.writerow([row, label, reason, "placed at an index event, not matched"])
     return [report, result, left]

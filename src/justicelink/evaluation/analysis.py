@@ -53,7 +53,11 @@ class Settings:
 
 @dataclass
 class Analysis:
-    """Every figure of an evaluation (``can_run`` False: only who was evaluated, and why not)."""
+    """Every figure of an evaluation (``can_run`` False: only who was evaluated, and why not).
+
+    ``unmatched`` lists the participants placed at an index event but not matched, as (row,
+    participant, reason).
+    """
 
     evaluated: int
     matched: int
@@ -72,6 +76,7 @@ class Analysis:
     weighted: dict[str, oc.Estimate] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     balance: list[Row] = field(default_factory=list)
+    unmatched: list[tuple[int, str, str]] = field(default_factory=list)
     balance_weighted: list[Row] = field(default_factory=list)
     curves: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     minimum_detectable: float | None = None
@@ -109,6 +114,22 @@ def _estimates(
     return out
 
 
+OUTSIDE_SUPPORT = "outside the common support: no one who had not taken part had a record so alike"
+NO_MATCH = "no comparison close enough (outside the caliper)"
+
+
+def _unmatched(participants: pd.DataFrame, m: Matched) -> list[tuple[int, str, str]]:
+    rows = participants["row"].astype(int).tolist()
+    labels = participants.get("participant", participants["row"]).astype(str).tolist()
+    return [
+        (row, label, OUTSIDE_SUPPORT if outside else NO_MATCH)
+        for row, label, matched, outside in zip(
+            rows, labels, m.matched.tolist(), m.outside_support.tolist(), strict=True
+        )
+        if not matched
+    ]
+
+
 def analyse(participants: pd.DataFrame, pool: pd.DataFrame, settings: Settings) -> Analysis:
     """Match the participants to the pool and estimate every outcome (see the package doc)."""
     n = len(participants)
@@ -139,6 +160,7 @@ def analyse(participants: pd.DataFrame, pool: pd.DataFrame, settings: Settings) 
         support=m.support,
         caliper=m.caliper,
         balance=balance(xt, xc, wt, m.weights),
+        unmatched=_unmatched(participants, m),
     )
     if not result.can_run:
         result.cannot_run_reason = (

@@ -55,7 +55,7 @@ class Design:
 
     Attributes:
         participants: One row per evaluated participant (the events frame's columns, plus
-            ``row`` and ``start_date``).
+            ``row``, ``participant`` and ``start_date``).
         pool: Candidate comparison index events.
         left_out: Participants not evaluated, with the reason.
         last_complete: The latest index date with a complete follow-up.
@@ -127,7 +127,8 @@ def choose(
             detail = f"index date {day}; the data allow index dates up to {last_complete}"
             left.append(NotEvaluated(p.row, p.label, INCOMPLETE, detail))
             continue
-        chosen.append(pd.concat([event, pd.Series({"row": p.row, "start_date": start})]))
+        extra = pd.Series({"row": p.row, "participant": p.label, "start_date": start})
+        chosen.append(pd.concat([event, extra]))
     frame = pd.DataFrame(chosen).reset_index(drop=True)
     left.sort(key=lambda x: x.row)
     if frame.empty:

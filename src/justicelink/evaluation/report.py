@@ -93,6 +93,10 @@ class Evaluation:
             "balance": _balance(a),
             "not_evaluated": [asdict(x) for x in self.left_out],
             "not_evaluated_by_reason": self.reasons(),
+            "unmatched": [
+                {"row": row, "participant": label, "reason": reason}
+                for row, label, reason in a.unmatched
+            ],
             "comparison": {
                 "pool_index_events": a.pool_events,
                 "matched_index_events": a.comparison_events,
