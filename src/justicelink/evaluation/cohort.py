@@ -27,56 +27,13 @@ from justicelink.warehouse.port import Warehouse
 WINDOW_TABLE = "jl_evaluation_window"
 HORIZON_DAYS = FOLLOW_UP_DAYS + WAITING_DAYS
 
-# Proven offences of each index event's person: previous (proven before the index offence
-# was), the first offence, and the reoffences of the measure's window.
-_HISTORY = """
-SELECT e.event_id,
-       sum(CASE WHEN pr.proved < e.anchor THEN 1 ELSE 0 END) AS previous,
-       min(CASE WHEN pr.proved <= e.anchor THEN pr.committed END) AS first_offence,
-       sum(CASE WHEN jl_days(e.index_date, pr.committed) BETWEEN 1 AND w.follow_up_days
-                 AND jl_days(e.index_date, pr.proved) <= w.follow_up_days + w.waiting_days
-                THEN 1 ELSE 0 END) AS reoffences,
-       min(CASE WHEN jl_days(e.index_date, pr.committed) BETWEEN 1 AND w.follow_up_days
-                 AND jl_days(e.index_date, pr.proved) <= w.follow_up_days + w.waiting_days
-                THEN pr.committed END) AS first_reoffence
-FROM jl_index_event AS e
-CROSS JOIN jl_evaluation_window AS w
-JOIN jl_proven AS pr ON pr.person_id = e.person_id
-WHERE e.index_date BETWEEN w.first_date AND w.last_date
-GROUP BY e.event_id
-"""
-
-# Custodial sentences passed before the index offence was proven, and reoffences (the same
-# window, on the offence date the court records) that the court punished with custody.
-_CUSTODY = """
-SELECT e.event_id,
-       sum(CASE WHEN s.event_date < e.anchor THEN 1 ELSE 0 END) AS custodial_sentences,
-       sum(CASE WHEN jl_days(e.index_date, s.offence_date) BETWEEN 1 AND w.follow_up_days
-                 AND jl_days(e.index_date, s.event_date) <= w.follow_up_days + w.waiting_days
-                THEN 1 ELSE 0 END) AS custodial_reoffences
-FROM jl_index_event AS e
-CROSS JOIN jl_evaluation_window AS w
-JOIN jl_linked_event AS s
-  ON s.person_id = e.person_id AND s.event_type = 'sentence' AND s.outcome = 'custody'
-WHERE e.index_date BETWEEN w.first_date AND w.last_date
-GROUP BY e.event_id
-"""
-
-# The area of the latest police-recorded offence the person was suspected of, up to the
-# index date.
-_AREA = """
-SELECT e.event_id, arg_max(i.area, i.recorded_date) AS area
-FROM jl_index_event AS e
-CROSS JOIN jl_evaluation_window AS w
-JOIN record_person AS rp ON rp.person_id = e.person_id
-JOIN involvement AS v ON v.record_id = rp.record_id AND v.role = 'suspect'
-JOIN incident AS i ON i.incident_id = v.incident_id
-WHERE e.index_date BETWEEN w.first_date AND w.last_date
-  AND i.recorded_date <= e.index_date AND i.area IS NOT NULL
-GROUP BY e.event_id
-"""
-
-_EVENTS = f"""
+# One row per index event in the window: the features known at its index date and the
+# one-year outcomes. The subqueries: proven offences of the person (previous ones, proven
+# before the index offence was; the first offence; the reoffences of the measure's window),
+# custodial sentences (before the index offence was proven, and for reoffences in the same
+# window, on the offence date the court records), and the area of the latest police-recorded
+# offence the person was suspected of, up to the index date.
+_EVENTS = """
 SELECT x.person_id, x.event_id, x.index_date, x.disposal,
        coalesce(c.level1_code, 'unknown') AS index_offence_section,
        p.sex, jl_age(x.index_date, p.date_of_birth) AS age,
@@ -91,9 +48,46 @@ FROM jl_index_event AS x
 CROSS JOIN jl_evaluation_window AS w
 JOIN jl_person AS p ON p.person_id = x.person_id
 LEFT JOIN iccs_category AS c ON c.code = x.iccs_code
-LEFT JOIN ({_HISTORY}) AS h ON h.event_id = x.event_id
-LEFT JOIN ({_CUSTODY}) AS k ON k.event_id = x.event_id
-LEFT JOIN ({_AREA}) AS a ON a.event_id = x.event_id
+LEFT JOIN (
+    SELECT e.event_id,
+           sum(CASE WHEN pr.proved < e.anchor THEN 1 ELSE 0 END) AS previous,
+           min(CASE WHEN pr.proved <= e.anchor THEN pr.committed END) AS first_offence,
+           sum(CASE WHEN jl_days(e.index_date, pr.committed) BETWEEN 1 AND w.follow_up_days
+                     AND jl_days(e.index_date, pr.proved) <= w.follow_up_days + w.waiting_days
+                    THEN 1 ELSE 0 END) AS reoffences,
+           min(CASE WHEN jl_days(e.index_date, pr.committed) BETWEEN 1 AND w.follow_up_days
+                     AND jl_days(e.index_date, pr.proved) <= w.follow_up_days + w.waiting_days
+                    THEN pr.committed END) AS first_reoffence
+    FROM jl_index_event AS e
+    CROSS JOIN jl_evaluation_window AS w
+    JOIN jl_proven AS pr ON pr.person_id = e.person_id
+    WHERE e.index_date BETWEEN w.first_date AND w.last_date
+    GROUP BY e.event_id
+) AS h ON h.event_id = x.event_id
+LEFT JOIN (
+    SELECT e.event_id,
+           sum(CASE WHEN s.event_date < e.anchor THEN 1 ELSE 0 END) AS custodial_sentences,
+           sum(CASE WHEN jl_days(e.index_date, s.offence_date) BETWEEN 1 AND w.follow_up_days
+                     AND jl_days(e.index_date, s.event_date) <= w.follow_up_days + w.waiting_days
+                    THEN 1 ELSE 0 END) AS custodial_reoffences
+    FROM jl_index_event AS e
+    CROSS JOIN jl_evaluation_window AS w
+    JOIN jl_linked_event AS s
+      ON s.person_id = e.person_id AND s.event_type = 'sentence' AND s.outcome = 'custody'
+    WHERE e.index_date BETWEEN w.first_date AND w.last_date
+    GROUP BY e.event_id
+) AS k ON k.event_id = x.event_id
+LEFT JOIN (
+    SELECT e.event_id, arg_max(i.area, i.recorded_date) AS area
+    FROM jl_index_event AS e
+    CROSS JOIN jl_evaluation_window AS w
+    JOIN record_person AS rp ON rp.person_id = e.person_id
+    JOIN involvement AS v ON v.record_id = rp.record_id AND v.role = 'suspect'
+    JOIN incident AS i ON i.incident_id = v.incident_id
+    WHERE e.index_date BETWEEN w.first_date AND w.last_date
+      AND i.recorded_date <= e.index_date AND i.area IS NOT NULL
+    GROUP BY e.event_id
+) AS a ON a.event_id = x.event_id
 WHERE x.index_date BETWEEN w.first_date AND w.last_date
 ORDER BY x.person_id, x.index_date, x.iccs_code NULLS LAST, x.event_id
 """
