@@ -119,8 +119,10 @@ NO_MATCH = "no comparison close enough (outside the caliper)"
 
 
 def _unmatched(participants: pd.DataFrame, m: Matched) -> list[tuple[int, str, str]]:
-    rows = participants["row"].astype(int).tolist()
-    labels = participants.get("participant", participants["row"]).astype(str).tolist()
+    # Frames built by design.choose carry the file's row and label; others, their position.
+    position = pd.Series(range(1, len(participants) + 1), index=participants.index)
+    rows = participants.get("row", position).astype(int).tolist()
+    labels = participants.get("participant", position).astype(str).tolist()
     return [
         (row, label, OUTSIDE_SUPPORT if outside else NO_MATCH)
         for row, label, matched, outside in zip(
@@ -140,7 +142,9 @@ def analyse(participants: pd.DataFrame, pool: pd.DataFrame, settings: Settings) 
             else "no comparison index events in the participants' period"
         )
         return Analysis(evaluated=n, matched=0, can_run=False, cannot_run_reason=reason)
-    xt, xc = features(participants), features(pool)
+    # One frame, so that a feature (the risk score) is used for both groups or for neither.
+    x = features(pd.concat([participants, pool], ignore_index=True))
+    xt, xc = x.iloc[:n].reset_index(drop=True), x.iloc[n:].reset_index(drop=True)
     score_t, score_c = propensity(xt, xc)
     m: Matched = match(
         score_t, score_c, caliper_sd=settings.caliper_sd, max_matches=settings.max_matches
