@@ -112,3 +112,15 @@ def test_the_naive_difference_is_biased_and_the_matched_one_is_not(
     # Participants have longer records, so they reoffend more whatever the programme does.
     assert naive_bias > 0.05
     assert abs(matched_bias) < 0.015
+
+
+def test_a_risk_score_where_one_exists_is_matched_on() -> None:
+    treated, pool, _ = _cohort(0, 0.0)
+    scored_t = treated.assign(risk_score=treated["previous_offences"] * 0.1)
+    scored_c = pool.assign(risk_score=pool["previous_offences"] * 0.1)
+    features = {r.feature for r in analyse(scored_t, scored_c, Settings()).balance}
+    assert "risk_score" in features
+    # A score missing for some index events is not used at all.
+    partial = scored_c.assign(risk_score=scored_c["risk_score"].where(scored_c.index > 0))
+    features = {r.feature for r in analyse(scored_t, partial, Settings()).balance}
+    assert "risk_score" not in features
