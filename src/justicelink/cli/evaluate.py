@@ -42,7 +42,7 @@ def evaluate(
         bool, typer.Option("--json", help="Print the whole result as JSON.")
     ] = False,
 ) -> None:
-    """Compare a programme's participants with a matched group of people who did not take part.
+    """Compare a programme's participants with a matched group who had not taken part.
 
     Each participant is found in the linked records, placed at their first proven-reoffending
     index event (caution, non-custodial conviction or release from custody) on or after the
