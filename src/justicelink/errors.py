@@ -12,6 +12,7 @@ refines, so callers may catch either::
     ├── LinkageError (ValueError)        linkage inputs (model, review file, ids) are unusable
     ├── ResourceLimitError (RuntimeError)  a job ran out of memory or disk; says what to change
     ├── MeasureError (ValueError)        measures cannot be computed from this warehouse
+    ├── EvaluationError (ValueError)     a programme evaluation's inputs are unusable
     ├── StoreError (RuntimeError)        the operational store cannot be opened or migrated
     ├── UserError (ValueError)           a user account cannot be created or changed as asked
     ├── RiskModelError (ValueError)      a risk model cannot be fitted, read or applied as asked
@@ -61,6 +62,10 @@ class ResourceLimitError(RuntimeError, JusticelinkError):
 
 class MeasureError(ValueError, JusticelinkError):
     """Measures cannot be computed from this warehouse (e.g. its records are not linked)."""
+
+
+class EvaluationError(ValueError, JusticelinkError):
+    """A programme evaluation cannot start: a malformed participant file, an unknown programme."""
 
 
 class StoreError(RuntimeError, JusticelinkError):

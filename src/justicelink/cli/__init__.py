@@ -11,6 +11,7 @@ import typer
 from justicelink.cli import audit as audit_cmd
 from justicelink.cli import coop as coop_cmd
 from justicelink.cli import demo as demo_cmd
+from justicelink.cli import evaluate as evaluate_cmd
 from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
@@ -35,6 +36,8 @@ app = typer.Typer(
         "    justicelink link --evaluate country/truth\n\n"
         "    justicelink measures --out measures\n\n"
         "    justicelink report --out report.html\n\n"
+        "Did a programme work? (a matched comparison of its participants)\n\n"
+        "    justicelink evaluate --participants list.csv --programme NAME\n\n"
         "The web app (create a user, who enrols by the link printed, then serve):\n\n"
         "    justicelink users add ana --role analyst --password-stdin\n\n"
         "    justicelink serve --warehouse demo/justicelink.duckdb\n\n"
@@ -51,6 +54,7 @@ app.add_typer(link_cmd.app, name="link")
 app.command("measures")(measures_cmd.measures)
 app.command("report")(report_cmd.report)
 app.command("query")(query_cmd.query)
+app.command("evaluate")(evaluate_cmd.evaluate)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(mapping_cmd.app, name="mapping")
 app.command("serve")(web_cmd.serve)

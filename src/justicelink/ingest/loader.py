@@ -52,6 +52,8 @@ _LOAD_ORDER = {
     Entity.INCIDENT: 0,
     Entity.INVOLVEMENT: 1,
     Entity.CASE_EVENT: 1,
+    Entity.PROGRAMME: 0,
+    Entity.PARTICIPATION: 1,
 }
 
 Progress = Callable[[str, int, int], None]

@@ -29,6 +29,16 @@ ID_COLUMN: dict[str, str] = {
     "person_record": "record_id",
     "incident": "incident_id",
     "case_event": "event_id",
+    "programme": "programme_id",
+    "participation": "participation_id",
+}
+
+# A key field's target: the table of the same agency it refers to, its id column, and the
+# word for it in a quarantine reason.
+_REFERENCES: dict[FieldKind, tuple[str, str, str]] = {
+    FieldKind.PERSON_KEY: ("person_record", "record_id", "person"),
+    FieldKind.INCIDENT_KEY: ("incident", "incident_id", "incident"),
+    FieldKind.PROGRAMME_KEY: ("programme", "programme_id", "programme"),
 }
 
 
@@ -206,10 +216,8 @@ def _normalise_field(
         values["iccs_code"] = exp.column("iccs_code", table=alias)
         on = exp.EQ(this=exp.column("national_code", table=alias), expression=exp.Upper(this=raw))
         joins.append((exp.to_table("offence_code").as_(alias), on))
-    elif kind is FieldKind.PERSON_KEY:
-        values["record_id"] = _agency_prefixed(extract.agency_id, raw)
-    elif kind is FieldKind.INCIDENT_KEY:
-        values["incident_id"] = _agency_prefixed(extract.agency_id, raw)
+    elif kind in _REFERENCES:
+        values[_REFERENCES[kind][1]] = _agency_prefixed(extract.agency_id, raw)
 
 
 def _visible_id(raw: exp.Expr, column: Column) -> exp.Expr:
@@ -243,6 +251,11 @@ def _derive(extract: ExtractFile, by_field: dict[str, Column], values: dict[str,
         values["incident_key"] = key
     elif extract.entity is Entity.CASE_EVENT:
         values["event_id"] = _agency_prefixed(extract.agency_id, key)
+    elif extract.entity is Entity.PROGRAMME:
+        values["programme_id"] = _agency_prefixed(extract.agency_id, key)
+        values["programme_key"] = key
+    elif extract.entity is Entity.PARTICIPATION:
+        values["participation_id"] = _agency_prefixed(extract.agency_id, key)
 
 
 def _derive_names(by_field: dict[str, Column], values: dict[str, exp.Expr]) -> None:
@@ -331,7 +344,7 @@ def _field_problems(extract: ExtractFile, column: Column, required: bool) -> Ite
     elif kind is FieldKind.OFFENCE:
         reason = "offence code not in the crosswalk (kept, counted as unmapped)"
         yield Problem(name, exp.and_(has_raw, _missing("iccs_code")), raw, reason, False)
-    elif kind in (FieldKind.PERSON_KEY, FieldKind.INCIDENT_KEY):
+    elif kind in _REFERENCES:
         yield _reference_problem(extract, column, has_raw, raw)
 
 
@@ -342,10 +355,7 @@ def _raw(column: Column) -> exp.Expr:
 def _reference_problem(
     extract: ExtractFile, column: Column, has_raw: exp.Expr, raw: exp.Expr
 ) -> Problem:
-    if column.spec.kind is FieldKind.PERSON_KEY:
-        target, id_column, what = "person_record", "record_id", "person"
-    else:
-        target, id_column, what = "incident", "incident_id", "incident"
+    target, id_column, what = _REFERENCES[column.spec.kind]
     known = exp.select(id_column).from_(target)
     orphan = exp.Not(this=_col(id_column).isin(query=known))
     reason = f"no {what} with this key in the agency's {target} file"

@@ -17,6 +17,8 @@ from justicelink.model.enums import (
     EventType,
     LegalStatus,
     Outcome,
+    ParticipationStatus,
+    ProgrammeSetting,
     Role,
     Sex,
 )
@@ -36,6 +38,7 @@ class FieldKind(StrEnum):
     OFFENCE = "offence"  # national offence code; coded to ICCS through the crosswalk
     PERSON_KEY = "person_key"  # a record key of the same agency's person_record file
     INCIDENT_KEY = "incident_key"  # a key of the same agency's incident file
+    PROGRAMME_KEY = "programme_key"  # a key of the same agency's programme file
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,26 @@ MAPPABLE_FIELDS: dict[Entity, dict[str, FieldSpec]] = {
         "case_ref": FieldSpec(_T, "The agency's case or file number."),
         "area": FieldSpec(_C, "Area (district, province) where the event took place."),
     },
+    Entity.PROGRAMME: {
+        "name": FieldSpec(_T, "Name of the programme as the provider publishes it."),
+        "setting": FieldSpec(FieldKind.ENUM, "Where it runs.", ProgrammeSetting),
+        "needs_targeted": FieldSpec(_T, "Needs the programme addresses (free text or a list)."),
+        "risk_levels": FieldSpec(_T, "Risk levels served (e.g. medium; high)."),
+        "eligibility": FieldSpec(_T, "Who may be referred, in words."),
+        "capacity": FieldSpec(FieldKind.INTEGER, "Places a year."),
+        "place": FieldSpec(_T, "Where it is delivered (prison, district, venue)."),
+        "sessions_planned": FieldSpec(FieldKind.INTEGER, "Sessions in the full programme."),
+    },
+    Entity.PARTICIPATION: {
+        "record_key": FieldSpec(FieldKind.PERSON_KEY, "Key of the participant's person record."),
+        "programme_key": FieldSpec(FieldKind.PROGRAMME_KEY, "Key of the programme."),
+        "referral_date": FieldSpec(_D, "Date of the referral."),
+        "start_date": FieldSpec(_D, "Date of the first session (empty if never started)."),
+        "end_date": FieldSpec(_D, "Date of completion or drop-out."),
+        "sessions_attended": FieldSpec(FieldKind.INTEGER, "Sessions attended."),
+        "status": FieldSpec(FieldKind.ENUM, "Where the participation stands.", ParticipationStatus),
+        "reason": FieldSpec(_T, "Why the person dropped out or never started."),
+    },
     Entity.POPULATION: {
         "year": FieldSpec(FieldKind.INTEGER, "Calendar year."),
         "area": FieldSpec(_C, "Area, or empty for the whole country."),
@@ -107,6 +130,8 @@ REQUIRED_FIELDS: dict[Entity, tuple[str, ...]] = {
     Entity.INVOLVEMENT: ("incident_key", "record_key", "role"),
     Entity.CASE_EVENT: ("record_key", "event_type", "event_date"),
     Entity.POPULATION: ("year", "sex", "age_band", "population"),
+    Entity.PROGRAMME: ("name",),
+    Entity.PARTICIPATION: ("record_key", "programme_key"),
 }
 
 DURATION_UNITS: dict[str, float] = {
@@ -198,6 +223,35 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("sex", "text"),
         ("age_band", "text"),
         ("population", "bigint"),
+        *PROVENANCE,
+    ],
+    "programme": [
+        ("programme_id", "text"),
+        ("agency_id", "text"),
+        ("programme_key", "text"),
+        ("name", "text"),
+        ("setting", "text"),
+        ("setting_raw", "text"),
+        ("needs_targeted", "text"),
+        ("risk_levels", "text"),
+        ("eligibility", "text"),
+        ("capacity", "integer"),
+        ("place", "text"),
+        ("sessions_planned", "integer"),
+        *PROVENANCE,
+    ],
+    "participation": [
+        ("participation_id", "text"),
+        ("agency_id", "text"),
+        ("record_id", "text"),
+        ("programme_id", "text"),
+        ("referral_date", "date"),
+        ("start_date", "date"),
+        ("end_date", "date"),
+        ("sessions_attended", "integer"),
+        ("status", "text"),
+        ("status_raw", "text"),
+        ("reason", "text"),
         *PROVENANCE,
     ],
     "offence_code": [("national_code", "text"), ("iccs_code", "text"), ("label", "text")],
@@ -298,6 +352,8 @@ ENTITY_TABLE: dict[Entity, str] = {
     Entity.INVOLVEMENT: "involvement",
     Entity.CASE_EVENT: "case_event",
     Entity.POPULATION: "population",
+    Entity.PROGRAMME: "programme",
+    Entity.PARTICIPATION: "participation",
 }
 
 __all__ = [

@@ -31,6 +31,11 @@ class AgencyKind(_Described):
     PROBATION = "probation", "Probation or community corrections: supervision periods."
     LEGAL_AID = "legal_aid", "Legal-aid provider or commission."
     CENTRAL_AUTHORITY = "central_authority", "Central authority for international cooperation."
+    PROGRAMME_PROVIDER = (
+        "programme_provider",
+        "NGO or public service running rehabilitation programmes (e.g. employment, thinking "
+        "skills, mentoring).",
+    )
 
 
 class Entity(_Described):
@@ -39,6 +44,8 @@ class Entity(_Described):
     INVOLVEMENT = "involvement", "A person record's part in an incident: suspect or victim."
     CASE_EVENT = "case_event", "One dated step of a person's passage through the system."
     POPULATION = "population", "Resident population by year, area, sex and age band."
+    PROGRAMME = "programme", "A rehabilitation programme in a provider's catalogue."
+    PARTICIPATION = "participation", "A person record's referral to a programme and what followed."
 
 
 class Sex(_Described):
@@ -93,3 +100,16 @@ class Outcome(_Described):
 class LegalStatus(_Described):
     REMAND = "remand", "Held before or during trial, not yet sentenced (unsentenced)."
     SENTENCED = "sentenced", "Held under sentence, including while awaiting appeal."
+
+
+class ProgrammeSetting(_Described):
+    CUSTODY = "custody", "Runs inside prison, during a custodial sentence."
+    COMMUNITY = "community", "Runs in the community (on a community or suspended sentence)."
+
+
+class ParticipationStatus(_Described):
+    REFERRED = "referred", "Referred; not yet started."
+    ONGOING = "ongoing", "Started and still attending."
+    COMPLETED = "completed", "Completed the programme."
+    DROPPED_OUT = "dropped_out", "Started but left before completing (reason recorded)."
+    DECLINED = "declined", "Referred but never started (declined, or no place)."

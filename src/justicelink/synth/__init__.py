@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from justicelink.synth import calendar, codes, justice
+from justicelink.synth import calendar, codes, effects, justice, programmes
 from justicelink.synth.agencies import (
     write_courts,
     write_prisons,
     write_probation,
     write_prosecution,
 )
-from justicelink.synth.careers import YEAR, generate_careers
+from justicelink.synth.careers import YEAR, Careers, generate_careers
 from justicelink.synth.common import World
 from justicelink.synth.cooperation import write_cooperation
 from justicelink.synth.errors import SynthError
@@ -33,6 +33,7 @@ from justicelink.synth.identity_noise import NOISE_PROFILES
 from justicelink.synth.names import build_pools
 from justicelink.synth.persons import Victims, assign_victims, build_identities
 from justicelink.synth.police import write_police
+from justicelink.synth.provider import write_provider
 from justicelink.synth.reference import penal_code_table, population_table
 from justicelink.synth.tables import Table, write_csv, write_jsonl, write_xlsx
 from justicelink.synth.truth import write_truth
@@ -121,8 +122,15 @@ def generate_country(
     flow = justice.process(rng, car.date, car.code, age, end)
     # People do not offend in the community while held for an earlier offence.
     keep = ~justice.in_custody(car.person, car.date, flow)
-    off_person, off_date, off_code = car.person[keep], car.date[keep], car.code[keep]
-    flow = flow.subset(keep)
+    baseline = effects.Offences(car.person[keep], car.date[keep], car.code[keep], flow.subset(keep))
+    report("programmes", 0.1)
+    state, offences = _programmes(seed, car, baseline, start, end)
+    off_person, off_date, off_code, flow = (
+        offences.person,
+        offences.date,
+        offences.code,
+        offences.flow,
+    )
     victims, v_sex, v_dob = assign_victims(
         rng, off_person, off_date, off_code, n_offenders, n_victims
     )
@@ -149,6 +157,7 @@ def generate_country(
         start=start,
         end=end,
         noise=noise_profile,
+        programmes=state,
     )
     stages: list[tuple[str, Callable[[World], None]]] = [
         ("police", write_police),
@@ -156,6 +165,7 @@ def generate_country(
         ("courts", write_courts),
         ("prisons", write_prisons),
         ("probation", write_probation),
+        ("programme provider", write_provider),
     ]
     for i, (name, stage) in enumerate(stages):
         report(name, 0.25 + 0.35 * i / len(stages))
@@ -182,6 +192,23 @@ def generate_country(
         seconds=time.perf_counter() - began,
         seed=seed,
     )
+
+
+def _programmes(
+    seed: int, car: Careers, baseline: effects.Offences, start: int, end: int
+) -> tuple[effects.ProgrammeState, effects.Offences]:
+    """Referrals, participations and the offences as the programmes' true effects leave them.
+
+    A generator of its own (from the seed) keeps the draws of the rest of the country in
+    the same order whatever the programmes do.
+    """
+    rng = np.random.default_rng([seed, 14])
+    motivation = rng.normal(size=len(car.sex))
+    found = programmes.candidates(car, baseline.person, baseline.flow, start, end)
+    parts, placebo = programmes.refer(rng, found, motivation)
+    offences = effects.apply_effects(rng, car, parts, baseline, end)
+    truth = effects.true_effects(parts, placebo, baseline, offences, end)
+    return effects.ProgrammeState(parts, placebo, motivation, truth, car.needs), offences
 
 
 def _write_extracts(

@@ -33,6 +33,10 @@ class Careers:
         person: Offender index of each offence.
         date: Day on which each offence occurred.
         code: Index into :data:`codes.CODES` of each offence.
+        propensity: Offending rate per year at ages up to 18, per offender.
+        first: Day of each offender's first offence.
+        career_end: Day after which each offender offends no more (desistance).
+        needs: Criminogenic needs present (0/1), one column per :data:`NEEDS` domain.
     """
 
     sex: IntArray
@@ -40,9 +44,40 @@ class Careers:
     person: IntArray
     date: IntArray
     code: IntArray
+    propensity: FloatArray
+    first: IntArray
+    career_end: IntArray
+    needs: IntArray
 
 
-def _draw_codes(rng: np.random.Generator, female: npt.NDArray[np.bool_]) -> IntArray:
+#: Criminogenic needs (after the "central eight"): domain, prevalence among offenders, and
+#: the log of the factor by which the need raises the offending rate. The needs truly drive
+#: reoffending: an offender's rate is the gamma draw times ``exp(sum of effects)``, divided by
+#: its mean so that the overall level of offending does not depend on the needs.
+NEEDS: tuple[tuple[str, float, float], ...] = (
+    ("employment", 0.40, 0.40),
+    ("substance_misuse", 0.30, 0.50),
+    ("antisocial_attitudes", 0.30, 0.60),
+    ("family", 0.25, 0.20),
+    ("accommodation", 0.20, 0.30),
+)
+
+
+def yearly_rate(
+    propensity: FloatArray, dob: IntArray, first: IntArray, career_end: IntArray, day: IntArray
+) -> FloatArray:
+    """Offences per year of each offender on ``day``: 0 outside the career, falling with age.
+
+    The rate falls off after the late teens (desistance with age, the right-hand side of the
+    age-crime curve).
+    """
+    age = (day - dob) / YEAR
+    active = (first <= day) & (career_end > day)
+    out: FloatArray = np.where(active, propensity * np.exp(-np.maximum(age - 18.0, 0.0) / 9.0), 0.0)
+    return out
+
+
+def draw_codes(rng: np.random.Generator, female: npt.NDArray[np.bool_]) -> IntArray:
     weights = codes.code_array("weight")
     victim = codes.code_array("victim")
     # Women commit far fewer violent and sexual offences than men.
@@ -77,6 +112,11 @@ def generate_careers(rng: np.random.Generator, n: int, start: int, end: int) -> 
     dob = (first - onset_age * YEAR - rng.random(n) * 30).astype(np.int64)
     propensity = rng.gamma(0.55, 1.1, n)
     career_end = first + (rng.exponential(3.5, n) * YEAR).astype(np.int64)
+    prevalence = np.array([p for _, p, _ in NEEDS])
+    effect = np.array([b for _, _, b in NEEDS])
+    needs = (rng.random((n, len(NEEDS))) < prevalence).astype(np.int64)
+    mean_factor = np.prod(1 - prevalence + prevalence * np.exp(effect))
+    propensity = propensity * np.exp(needs @ effect) / mean_factor
 
     persons: list[IntArray] = [np.arange(n, dtype=np.int64)]
     dates: list[IntArray] = [first]
@@ -101,5 +141,15 @@ def generate_careers(rng: np.random.Generator, n: int, start: int, end: int) -> 
     date = np.concatenate(dates)
     order = np.lexsort((date, person))
     person, date = person[order], date[order]
-    code = _draw_codes(rng, sex[person] == 1)
-    return Careers(sex=sex, dob=dob, person=person, date=date, code=code)
+    code = draw_codes(rng, sex[person] == 1)
+    return Careers(
+        sex=sex,
+        dob=dob,
+        person=person,
+        date=date,
+        code=code,
+        propensity=propensity,
+        first=first,
+        career_end=career_end,
+        needs=needs,
+    )

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from justicelink.synth import calendar, codes
+from justicelink.synth.effects import ProgrammeState
 from justicelink.synth.identity_noise import DOB_BAD, Rendered, render
 from justicelink.synth.justice import Flow
 from justicelink.synth.names import NamePools
@@ -45,6 +46,7 @@ class World:
     case_no: ObjArray = field(default_factory=lambda: np.zeros(0, dtype=object))
     numeric_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     noise: str = "default"  # the error mix (identity_noise.NOISE_PROFILES)
+    programmes: ProgrammeState | None = None
 
     def add_events(
         self,

@@ -158,6 +158,29 @@ PROFILES: dict[str, NoiseProfile] = {
         0.2,
         0.0,
     ),
+    # A programme provider types names from referral forms: anglicised spellings, a few
+    # typos, dates of birth mostly complete.
+    "ngo": NoiseProfile(
+        0.6,
+        0.12,
+        0.06,
+        0.03,
+        0.03,
+        0.04,
+        0.03,
+        0.0,
+        0.02,
+        0.03,
+        0.01,
+        0.004,
+        0.0,
+        1.0,
+        0.0,
+        0.0,
+        0.002,
+        0.15,
+        0.0,
+    ),
 }
 
 
@@ -202,6 +225,7 @@ _BAD_DOB = {
     "courts": ("{y}-02-31", "{y}-00-00", "{y}-13-45", "unknown"),
     "prisons": ("31.02.{y}", "unknown", "30.02.{y}", "00.00.{y}"),
     "probation": ("30-02-{y}", "00-00-{y}", "31-13-{y}", "n/a"),
+    "ngo": ("{y}-02-30", "{y}-00-00", "{y}-13-01", "not given"),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from justicelink.synth import calendar, codes, true_measures
+from justicelink.synth.careers import NEEDS
 from justicelink.synth.common import World
 from justicelink.synth.names import GROUPS
 from justicelink.synth.tables import Table, write_csv
@@ -137,6 +138,7 @@ def write_truth(
     write_csv(t / "incidents.csv", incidents)
 
     _write_true_measures(w, ev, population, t / "measures.json")
+    _write_programmes(w, t)
 
     kinds = Counter(x.defect for x in d)
     by_agency = {
@@ -229,3 +231,41 @@ def _write_true_measures(
         json.dumps({"headline": headline, "measures": measures}, indent=2) + "\n",
         encoding="utf-8",
     )
+
+
+def _write_programmes(w: World, t: Path) -> None:
+    """programmes.json (true effects), placebo.csv (a participant file) and needs.csv."""
+    state = w.programmes
+    if state is None:
+        return
+    (t / "programmes.json").write_text(json.dumps(state.effects, indent=2) + "\n", encoding="utf-8")
+    agency, path, key_col = next(f for f in w.person_files if f[0] == "courts")
+    courts = next(x for x in w.tables if x.path == path)
+    real = courts.hidden["_orig"] >= 0
+    key_of = dict(
+        zip(
+            courts.hidden["_person"][real].tolist(),
+            courts.columns[key_col][real].tolist(),
+            strict=True,
+        )
+    )
+    placebo = state.placebo
+    known = np.array([int(p) in key_of for p in placebo.person.tolist()], dtype=bool)
+    who = placebo.person[known]
+    write_csv(
+        t / "placebo.csv",
+        Table(
+            "truth/placebo.csv",
+            {
+                "agency": np.full(len(who), agency, dtype=object),
+                "record_key": np.array([key_of[int(p)] for p in who.tolist()], dtype=object),
+                "start_date": calendar.fmt(placebo.start[known], "%Y-%m-%d"),
+            },
+        ),
+    )
+    n = len(state.needs)
+    columns: dict[str, np.ndarray] = {"person_id": w.persons.person_id[:n]}
+    for k, (domain, _, _) in enumerate(NEEDS):
+        columns[domain] = np.char.mod("%d", state.needs[:, k]).astype(object)
+    columns["motivation"] = np.char.mod("%.3f", state.motivation).astype(object)
+    write_csv(t / "needs.csv", Table("truth/needs.csv", columns))
