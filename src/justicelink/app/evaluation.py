@@ -32,7 +32,7 @@ from justicelink.evaluation.matching import RISK_SCORE
 from justicelink.evaluation.participants import Participant
 from justicelink.evaluation.report import Evaluation
 from justicelink.measures.engine import reoffending_window
-from justicelink.warehouse.port import open_warehouse
+from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
 
 Progress = Callable[[str], Any]
 REPORT, RESULT, LEFT_OUT = "evaluation.html", "evaluation.json", "not_evaluated.csv"
@@ -68,6 +68,7 @@ def evaluate(
     settings: Settings | None = None,
     risk_scores: pa.Table | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> EvaluationRun:
     """Evaluate a programme's effect on one-year proven reoffending.
 
@@ -84,6 +85,7 @@ def evaluate(
         risk_scores: Optional risk scores, columns ``person_id``, ``index_date`` and
             ``risk_score``: used as a feature when every index event has one.
         progress: Called with the name of each step as it starts.
+        engine: The warehouse's engine (told from the location by default).
 
     Raises:
         SourceFileNotFoundError: The warehouse does not exist.
@@ -92,9 +94,9 @@ def evaluate(
     """
     settings = settings or Settings()
     say = progress or (lambda _step: None)
-    if not warehouse_path.is_file():
+    if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: warehouse not found")
-    with open_warehouse(warehouse_path, read_only=True) as warehouse:
+    with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
         if not warehouse.count("person"):
             raise EvaluationError("no linked persons in the warehouse: run `justicelink link`")
         say("finding the participants")

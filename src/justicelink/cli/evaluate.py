@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from justicelink.cli._common import err, out, print_json, user_errors
+from justicelink.cli._common import (
+    ENGINE,
+    SPARK_MASTER,
+    engine_of,
+    err,
+    out,
+    print_json,
+    user_errors,
+)
 
 
 def evaluate(
@@ -28,7 +36,7 @@ def evaluate(
         ),
     ] = None,
     warehouse: Annotated[
-        Path, typer.Option(help="DuckDB warehouse file, after `ingest` and `link`.")
+        Path, typer.Option(help="The warehouse (DuckDB file or Spark folder), after link.")
     ] = Path("justicelink.duckdb"),
     out_dir: Annotated[
         Path | None,
@@ -38,6 +46,8 @@ def evaluate(
             "(the participants left out, and why) here.",
         ),
     ] = Path("evaluation"),
+    engine: ENGINE = None,
+    spark_master: SPARK_MASTER = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the whole result as JSON.")
     ] = False,
@@ -72,6 +82,7 @@ def evaluate(
                 participants=rows,
                 out_dir=out_dir,
                 progress=lambda step: status.update(f"[bold]evaluate[/] {step}"),
+                engine=engine_of(engine, spark_master),
             )
     payload = result.to_json()
     if as_json:
