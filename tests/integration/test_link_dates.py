@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from justicelink.linkage.prepare import SOURCE_COLUMNS, prepare_rows, read_case_refs, read_records
-from justicelink.linkage.run import link_records
-from justicelink.warehouse.port import open_linkage, open_warehouse, stored_model
+from justicelink.linkage.run import link_records, stored_model
+from justicelink.warehouse.port import open_linkage, open_warehouse
 
 # Planted beside a small synthetic country: each pair is two different people (worked out
 # by hand), sharing a name the country holds often and a date of birth that says only a
