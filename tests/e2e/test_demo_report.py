@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -15,11 +16,46 @@ from justicelink.measures import MEASURES
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The demo, run twice on the same seed (the second run for the reproducibility test)."""
     root = tmp_path_factory.mktemp("demo")
-    summary = json.loads(
-        _cli("demo", "--out", "d", "--people", "1500", "--seed", "4", "--json", cwd=root).stdout
-    )
-    return root / "d", summary
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        runs = [
+            _cli("demo", "--out", out, "--people", "1500", "--seed", "4", "--json", cwd=root)
+            for out in ("d", "again")
+        ]
+    return root / "d", json.loads(runs[0].stdout)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    files = [*sorted((folder / "measures").iterdir()), folder / "report.html"]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_two_runs_on_the_same_extracts_are_byte_identical(demo: tuple[Path, dict]) -> None:
+    folder, _ = demo
+    first, second = _digests(folder), _digests(folder.parent / "again")
+    assert len(first) >= 15  # every table, the workbook, SDMX-CSV, manifest, report
+    assert first == second
+
+
+def test_the_report_and_the_files_carry_the_run_manifest(demo: tuple[Path, dict]) -> None:
+    folder, _ = demo
+    manifest = json.loads((folder / "measures" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["linkage_model"]["sha256"] in (folder / "report.html").read_text("utf-8")
+    assert manifest["settings"]["ref_area"] == "360"  # the demo writes SDMX-CSV
+    assert (folder / "measures" / "sdg_16.sdmx.csv").is_file()
+    assert "2026-01-01 00:00 UTC" in (folder / "report.html").read_text("utf-8")
+
+
+def test_the_data_quality_section_reconciles_with_ingest(demo: tuple[Path, dict]) -> None:
+    folder, summary = demo
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    section = html.split("Quarantined rows by reason", 1)[1].split("</table>", 1)[0]
+    counts = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td>', section)]
+    total = re.search(r'<th>quarantined rows</th><th class="n">([\d,]+)</th>', section)
+    assert total is not None
+    assert sum(counts) == int(total.group(1).replace(",", "")) == summary["rows_quarantined"]
 
 
 def test_demo_runs_every_stage_and_checks_itself(demo: tuple[Path, dict]) -> None:
