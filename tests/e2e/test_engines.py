@@ -54,11 +54,10 @@ def both(tmp_path_factory: pytest.TempPathFactory, linked_country: Path) -> dict
         engine = Engine(name)
         warehouse = root / ("w.duckdb" if name == "duckdb" else "warehouse")
         ingest(country, warehouse, engine=engine)
-        if name == "duckdb":
-            report = link(warehouse, engine=engine)
-            model.write_text(json.dumps(report.model), encoding="utf-8")
-        else:
-            link(warehouse, engine=engine, model=report.model, model_source=str(model))
+        if name == "duckdb":  # train here, then both engines score with the saved model
+            trained = link(warehouse, engine=engine).model
+            model.write_text(json.dumps(trained), encoding="utf-8")
+        link(warehouse, engine=engine, model=trained, model_source=str(model))
         measure(warehouse, root / f"m-{name}", settings, engine=engine)
         out[name] = warehouse
     return out

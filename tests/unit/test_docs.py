@@ -85,9 +85,8 @@ def _readme_commands() -> list[list[str]]:
             elif line.strip():
                 lines.append(line.strip())
         for line in lines:
-            words = shlex.split(line)
-            if words and words[0].endswith("bin/justicelink"):
-                commands.append(words[1:])
+            if line.split(" ", 1)[0].endswith("bin/justicelink"):
+                commands.append(shlex.split(line)[1:])
     return commands
 
 

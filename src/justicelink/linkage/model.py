@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import math
+import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules, n_largest_blocks
 from splink.blocking_rule_library import CustomRule
 
+from justicelink import sql
 from justicelink.errors import LinkageError
 from justicelink.linkage.evaluate import BlockingRecall
 from justicelink.linkage.guard import (
@@ -156,9 +158,8 @@ def comparisons() -> list[Any]:
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_key", term_frequency_adjustments=True),
-            cll.CustomLevel(
-                "array_length(list_intersect(name_forms_l, name_forms_r)) >= 1",
-                "an alias of one is a name of the other",
+            cll.ArrayIntersectLevel("name_forms", 1).configure(
+                label_for_charts="an alias of one is a name of the other"
             ),
             cll.JaroWinklerLevel("name_key", 0.94),
             # One slip anywhere, the first letter included (Jaro-Winkler forgives it less).
@@ -212,7 +213,11 @@ def comparisons() -> list[Any]:
             cll.ExactMatchLevel("id_number"),
             cll.DamerauLevenshteinLevel("id_number", 1),
             cll.DamerauLevenshteinLevel("id_number", 2),
-            cll.CustomLevel(_VISIBLE_AGREE, "the visible part of a masked number agrees"),
+            cll.CustomLevel(
+                _VISIBLE_AGREE,
+                "the visible part of a masked number agrees",
+                base_dialect_str=sql.WRITTEN_IN,
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -358,14 +363,16 @@ class LinkageEngine:
         (:mod:`justicelink.linkage.guard`).
         """
         db_api = backend.db_api
-        frame = db_api.register(records, table_name="linkage_input")
+        # A Spark session outlives one run and keeps its views: each run names its own.
+        run = uuid.uuid4().hex[:8]
+        frame = db_api.register(records, table_name=f"linkage_input_{run}")
         rules = _rule_dicts(model, backend.dialect)
         guarded = _guard(backend, frame, records, rules, max_pairs_per_record)
         if guarded.columns:
             for name, column in guarded.columns.items():
                 records = records.append_column(name, column)
             frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-            frame = db_api.register(records, table_name="linkage_input_guarded")
+            frame = db_api.register(records, table_name=f"linkage_input_guarded_{run}")
         chosen: SettingsCreator | dict[str, Any] = settings(guarded.rules)
         if model is not None:
             if model.get("sql_dialect", backend.dialect) == backend.dialect:
@@ -377,7 +384,7 @@ class LinkageEngine:
                 blank = Linker(frame, chosen, log_level=logging.ERROR).misc.save_model_to_json()
                 chosen = _trained(blank, model)
         # Name frequencies among persons, not records (see prepare.name_frequencies).
-        frequencies = db_api.register(name_frequencies(records), table_name="name_frequency")
+        frequencies = db_api.register(name_frequencies(records), table_name=f"name_frequency_{run}")
         engine = cls(backend, None, frame, records.num_rows, rules, guarded.checks, frequencies)
         engine._use(chosen)
         return engine
