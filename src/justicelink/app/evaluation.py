@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from justicelink.evaluation.matching import RISK_SCORE
 from justicelink.evaluation.participants import Participant
 from justicelink.evaluation.report import Evaluation
 from justicelink.measures.engine import reoffending_window
-from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
+from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 Progress = Callable[[str], Any]
 REPORT, RESULT, LEFT_OUT = "evaluation.html", "evaluation.json", "not_evaluated.csv"
@@ -92,26 +93,48 @@ def evaluate(
         EvaluationError: The programme is unknown (without participants), or the warehouse
             is not linked.
     """
-    settings = settings or Settings()
-    say = progress or (lambda _step: None)
     if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(f"{warehouse_path}: warehouse not found")
     with open_warehouse(warehouse_path, read_only=True, engine=engine) as warehouse:
-        if not warehouse.count("person"):
-            raise EvaluationError("no linked persons in the warehouse: run `justicelink link`")
-        say("finding the participants")
-        rows = (
-            list(participants)
-            if participants is not None
-            else cohort.programme_participants(warehouse, programme)
+        return evaluate_in(
+            warehouse,
+            programme,
+            participants=participants,
+            out_dir=out_dir,
+            settings=settings,
+            risk_scores=risk_scores,
+            progress=progress,
         )
-        last_complete = cohort.last_complete_index_date(warehouse)
-        window = reoffending_window(warehouse)
-        found, reasons = cohort.persons_of(warehouse, rows)
-        starts = [p.start_date for p in rows if p.start_date is not None]
-        say("reading the index events")
-        events = cohort.index_events(warehouse, min(starts, default=dt.date.min), dt.date.max)
-        treated = cohort.programme_starts(warehouse) if settings.exclude_other_programmes else {}
+
+
+def evaluate_in(
+    warehouse: Warehouse,
+    programme: str,
+    *,
+    participants: Sequence[Participant] | None = None,
+    out_dir: Path | None = None,
+    settings: Settings | None = None,
+    risk_scores: pa.Table | None = None,
+    progress: Progress | None = None,
+) -> EvaluationRun:
+    """:func:`evaluate` on a warehouse already open (the web app holds its own)."""
+    settings = settings or Settings()
+    say = progress or (lambda _step: None)
+    if not warehouse.count("person"):
+        raise EvaluationError("no linked persons in the warehouse: run `justicelink link`")
+    say("finding the participants")
+    rows = (
+        list(participants)
+        if participants is not None
+        else cohort.programme_participants(warehouse, programme)
+    )
+    last_complete = cohort.last_complete_index_date(warehouse)
+    window = reoffending_window(warehouse)
+    found, reasons = cohort.persons_of(warehouse, rows)
+    starts = [p.start_date for p in rows if p.start_date is not None]
+    say("reading the index events")
+    events = cohort.index_events(warehouse, min(starts, default=dt.date.min), dt.date.max)
+    treated = cohort.programme_starts(warehouse) if settings.exclude_other_programmes else {}
     design = choose(
         _with_risk(events, risk_scores),
         rows,
@@ -141,24 +164,31 @@ def evaluate(
 
 
 def write(evaluation: Evaluation, out_dir: Path) -> list[Path]:
-    """Write the HTML report, the JSON and the participants left out into ``out_dir``.
+    """Write the HTML report, the JSON and the participants left out into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, text in outputs(evaluation).items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8", newline="")
+        files.append(path)
+    return files
+
+
+def outputs(evaluation: Evaluation) -> dict[str, str]:
+    """The evaluation's files by name: the HTML report, the JSON and the rows left out.
 
     ``not_evaluated.csv`` lists every participant whose outcome is not in the result: those
     not placed at an index event, and those placed but not matched.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = out_dir / REPORT
-    report.write_text(render(evaluation), encoding="utf-8")
-    result = out_dir / RESULT
-    result.write_text(
-        json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    left = out_dir / LEFT_OUT
-    with left.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row", "participant", "reason", "detail"])
-        for x in evaluation.left_out:
-            writer.writerow([x.row, x.participant, x.reason, x.detail])
-        for row, label, reason in evaluation.analysis.unmatched:
-            writer.writerow([row, label, reason, "placed at an index event, not matched"])
-    return [report, result, left]
+    left = io.StringIO()
+    writer = csv.writer(left)
+    writer.writerow(["row", "participant", "reason", "detail"])
+    for x in evaluation.left_out:
+        writer.writerow([x.row, x.participant, x.reason, x.detail])
+    for row, label, reason in evaluation.analysis.unmatched:
+        writer.writerow([row, label, reason, "placed at an index event, not matched"])
+    return {
+        REPORT: render(evaluation),
+        RESULT: json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False) + "\n",
+        LEFT_OUT: left.getvalue(),
+    }

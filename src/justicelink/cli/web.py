@@ -73,8 +73,18 @@ def serve(
             "serving (JSON lines; also `justicelink audit checkpoint --export`)."
         ),
     ] = None,
+    keep_evaluations: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Minutes an evaluation's report and its list of participants left out are "
+            "kept in memory for download by the analyst who ran it (0: not kept). The "
+            "uploaded participant list itself is never stored.",
+        ),
+    ] = 60,
 ) -> None:
-    """Serve the dashboard, data quality, linkage review, person timelines and audit log.
+    """Serve the dashboard, data quality, programme evaluation, linkage review, person
+    timelines and audit log.
 
     Create a user first; the command prints a one-time enrolment link:
 
@@ -108,6 +118,9 @@ def serve(
                 frozenset(a.strip() for a in agencies.split(",") if a.strip()) if agencies else None
             ),
         )
+        from justicelink.web.evaluation import Shelf
+
+        app.state.evaluations = Shelf(minutes=keep_evaluations)
         err.print(f"serving {warehouse} with store {store.display_url} on http://{host}:{port}")
     # The app applies X-Forwarded-* itself, from --trusted-proxy only; uvicorn must not.
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

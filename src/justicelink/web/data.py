@@ -17,8 +17,11 @@ from typing import Any
 
 import sqlglot.expressions as exp
 
+from justicelink.app.evaluation import evaluate_in
 from justicelink.disclosure import DEFAULT_THRESHOLD, protect
 from justicelink.errors import SourceFileNotFoundError
+from justicelink.evaluation.participants import Participant
+from justicelink.evaluation.report import Evaluation
 from justicelink.linkage.review import record_decisions, uncertain_pairs
 from justicelink.measures.catalogue import MEASURES
 from justicelink.measures.definition import Measure
@@ -258,3 +261,9 @@ class Evidence:
         table = self._warehouse.fetch_arrow(query, params)
         rows: list[dict[str, Any]] = table.to_pylist()
         return rows
+
+    def evaluate(self, programme: str, participants: Sequence[Participant]) -> Evaluation:
+        """A programme evaluation of ``participants`` on the served warehouse (the web app's
+        own connection: DuckDB lets one process open a file one way only)."""
+        with self._lock:
+            return evaluate_in(self._warehouse, programme, participants=participants).evaluation

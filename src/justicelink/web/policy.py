@@ -11,6 +11,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "aggregates": frozenset({"analyst", "agency_officer", "linkage_reviewer"}),
     # Ingest and linkage quality: counts, reasons, codes; no personal data.
     "quality": frozenset({"analyst", "linkage_reviewer"}),
+    # Programme evaluation: upload a participant list, read the matched comparison's result.
+    "evaluate": frozenset({"analyst"}),
     # Uncertain pairs of records (names, dates of birth) and the decisions on them.
     "review": frozenset({"linkage_reviewer"}),
     # One person's records and events, with a stated purpose.
@@ -34,6 +36,7 @@ HOME: dict[str, str] = {
 NAVIGATION = (
     ("/dashboard", "Dashboard", "aggregates"),
     ("/quality", "Data quality", "quality"),
+    ("/evaluate", "Evaluate a programme", "evaluate"),
     ("/review", "Linkage review", "review"),
     ("/persons", "Persons", "persons"),
     ("/audit", "Audit log", "audit"),
