@@ -1,0 +1,627 @@
+"""Use cases of probation and prison officers: assess needs, propose a plan, decide, show.
+
+Each function is one use case, called by the CLI (``justicelink plan``) and the web app.
+Every one of them is written to the store's audit log with its purpose (EU Directive
+2016/680 art. 25): recording an assessment, proposing a plan and deciding on an action as
+``alteration``, showing a person's assessments and plan as ``consultation``. Reading the
+programme catalogue from the warehouse concerns no person and is not logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from justicelink.errors import ReintegrationError, SourceFileNotFoundError
+from justicelink.policy.inputs import clean_purpose
+from justicelink.reintegration.assessment import (
+    Assessment,
+    DomainChange,
+    DomainScore,
+    ItemScore,
+    change,
+    domain_scores,
+    read_answers,
+)
+from justicelink.reintegration.instrument import Instrument, load_instrument
+from justicelink.reintegration.riskband import read_risk
+from justicelink.reintegration.rnr import Programme, propose
+from justicelink.risk.serialise import load_model
+from justicelink.store.audit import Actor, AuditLog
+from justicelink.store.db import Store
+from justicelink.store.reintegration import (
+    StoredAction,
+    StoredAssessment,
+    StoredItem,
+    StoredPlan,
+    StoredTask,
+    add_assessment,
+    add_plan,
+    assessments_of,
+    decide,
+    get_plan,
+    places_in_use,
+    plans_of,
+)
+from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
+
+__all__ = [
+    "DECISIONS",
+    "AssessResult",
+    "Caseload",
+    "PersonPlan",
+    "ProposeResult",
+    "assess",
+    "cli_actor",
+    "decide_action",
+    "propose_plan",
+    "read_catalogue",
+    "show_person",
+]
+
+DECISIONS = ("accepted", "edited", "rejected")
+OFFICER_ROLES = ("probation_officer", "prison_officer")
+ASSESS_PURPOSE = "record a needs assessment for a reintegration plan"
+PROPOSE_PURPOSE = "propose a reintegration plan from the latest assessment"
+DECIDE_PURPOSE = "decide on a proposed action of a reintegration plan"
+
+
+def cli_actor(role: str = "probation_officer", agency_id: str | None = None) -> Actor:
+    """Who runs a CLI command: the operating-system account, as an officer of ``role``."""
+    if role not in OFFICER_ROLES:
+        raise ReintegrationError(f"--as {role}: choose one of {', '.join(OFFICER_ROLES)}")
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        name = "unknown"
+    return Actor(f"cli:{name}", role, agency_id)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The store holding assessments and plans, its audit log, and who is acting."""
+
+    store: Store
+    audit: AuditLog
+    actor: Actor
+
+
+def _record(
+    caseload: Caseload, action: str, person: str, what: str, purpose: str, **detail: Any
+) -> None:
+    caseload.audit.record(
+        caseload.actor,
+        action,
+        object=f"person {person}: {what}",
+        purpose=purpose,
+        detail=detail or None,
+    )
+
+
+def as_assessment(stored: StoredAssessment) -> Assessment:
+    """A stored assessment as the plan rules read it."""
+    return Assessment(
+        person=stored.person_id,
+        sex=stored.sex,
+        age=stored.age,
+        juvenile=stored.juvenile,
+        setting=stored.setting,
+        assessed_on=stored.assessed_on,
+        items=tuple(ItemScore(i.item_id, i.domain, i.score, i.note) for i in stored.items),
+        release_date=stored.release_date,
+        risk_band=stored.risk_band,
+        risk_score=stored.risk_score,
+        risk_probability=stored.risk_probability,
+        risk_source=stored.risk_source,
+        instrument=stored.instrument,
+        assessment_id=stored.assessment_id,
+    )
+
+
+def _instrument_for(label: str, path: Path | None) -> Instrument:
+    instrument = load_instrument(path)
+    if instrument.label != label:
+        raise ReintegrationError(
+            f"the assessment was made with {label}, not {instrument.label}: give that "
+            "instrument's file with --instrument"
+        )
+    return instrument
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    """A stored assessment, its domain scores and the change since the previous one."""
+
+    assessment_id: int
+    assessment: Assessment
+    domains: list[DomainScore]
+    changes: list[DomainChange]
+    previous_id: int | None
+    risk_terms: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        a = self.assessment
+        return {
+            "assessment_id": self.assessment_id,
+            "person": a.person,
+            "instrument": a.instrument,
+            "assessed_on": a.assessed_on.isoformat(),
+            "risk": {
+                "band": a.risk_band,
+                "score": a.risk_score,
+                "probability": a.risk_probability,
+                "source": a.risk_source,
+                "terms": self.risk_terms,
+            },
+            "domains": [_domain_json(d) for d in self.domains],
+            "change_since": self.previous_id,
+            "changes": [_change_json(c) for c in self.changes],
+        }
+
+
+def _domain_json(d: DomainScore) -> dict[str, Any]:
+    return {
+        "domain": d.domain,
+        "title": d.title,
+        "score": d.score,
+        "maximum": d.maximum,
+        "share": None if d.share is None else round(d.share, 4),
+        "unanswered": list(d.unanswered),
+    }
+
+
+def _change_json(c: DomainChange) -> dict[str, Any]:
+    return {
+        "domain": c.domain,
+        "before": None if c.before is None else round(c.before, 4),
+        "after": None if c.after is None else round(c.after, 4),
+        "direction": c.direction,
+    }
+
+
+def assess(
+    caseload: Caseload,
+    answers_path: Path,
+    *,
+    instrument_path: Path | None = None,
+    risk_model: Path | None = None,
+    purpose: str = ASSESS_PURPOSE,
+) -> AssessResult:
+    """Record an assessment from an answers file (YAML or JSON, docs/reintegration.md).
+
+    With ``risk_model`` (a ``model.json`` from ``risk fit --out``) the person's score and band
+    come from the model and the ``risk_predictors`` of the answers; otherwise from the
+    officer's ``risk_band``, if given.
+
+    Raises:
+        ReintegrationError: a bad instrument, answers file or model input, as one line.
+    """
+    purpose = clean_purpose(purpose)
+    instrument = load_instrument(instrument_path)
+    answers, assessment = read_answers(answers_path, instrument)
+    terms: dict[str, int] = {}
+    if risk_model is not None:
+        model = load_model(risk_model)
+        digest = hashlib.sha256(risk_model.read_bytes()).hexdigest()
+        try:
+            reading = read_risk(
+                answers.risk_predictors,
+                model,
+                instrument.plan_rules,
+                f"{risk_model.name} sha256:{digest[:16]}",
+            )
+        except ReintegrationError as exc:
+            raise ReintegrationError(f"{answers_path}: {exc}") from None
+        terms = reading.terms
+        assessment = Assessment(
+            **{
+                **assessment.__dict__,
+                "risk_band": reading.band,
+                "risk_score": reading.score,
+                "risk_probability": round(reading.probability, 6),
+                "risk_source": reading.source,
+            }
+        )
+    earlier = assessments_of(caseload.store, assessment.person)
+    values = {
+        "person_id": assessment.person,
+        "instrument": assessment.instrument,
+        "assessed_on": assessment.assessed_on,
+        "sex": assessment.sex,
+        "age": assessment.age,
+        "juvenile": assessment.juvenile,
+        "setting": assessment.setting,
+        "release_date": assessment.release_date,
+        "risk_score": assessment.risk_score,
+        "risk_probability": assessment.risk_probability,
+        "risk_band": assessment.risk_band,
+        "risk_source": assessment.risk_source,
+        "officer": caseload.actor.user_name or "unknown",
+        "agency_id": caseload.actor.agency_id,
+    }
+    items = [StoredItem(i.item_id, i.domain, i.score, i.note) for i in assessment.items]
+    assessment_id = add_assessment(caseload.store, values, items)
+    _record(
+        caseload,
+        "alteration",
+        assessment.person,
+        f"needs assessment {assessment_id}",
+        purpose,
+        instrument=assessment.instrument,
+        items=len(items),
+        risk_band=assessment.risk_band,
+    )
+    previous = earlier[-1] if earlier else None
+    changes = (
+        change(as_assessment(previous), assessment, instrument)
+        if previous is not None and previous.instrument == instrument.label
+        else []
+    )
+    return AssessResult(
+        assessment_id,
+        Assessment(**{**assessment.__dict__, "assessment_id": assessment_id}),
+        domain_scores(assessment, instrument),
+        changes,
+        previous.assessment_id if previous else None,
+        terms,
+    )
+
+
+class _Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_age: float | None = None
+    max_age: float | None = None
+    sexes: tuple[str, ...] = ()
+
+
+def _words(text: Any) -> tuple[str, ...]:
+    """``"Employment; education"`` -> ``("employment", "education")``."""
+    if text is None:
+        return ()
+    parts = re.split(r"[;,|/]", str(text))
+    return tuple(
+        re.sub(r"[^0-9a-z]+", "_", p.strip().lower()).strip("_") for p in parts if p.strip()
+    )
+
+
+def _read_limits(path: Path | None) -> dict[str, _Limits]:
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise SourceFileNotFoundError(f"{path}: programme limits file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise ReintegrationError(f"{path}: expected programme keys with their limits")
+        return {str(k): _Limits.model_validate(v or {}) for k, v in raw.items()}
+    except yaml.YAMLError as exc:
+        raise ReintegrationError(f"{path}: malformed YAML: {str(exc).splitlines()[0]}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise ReintegrationError(f"{path}: {where}: {first['msg']}") from None
+
+
+def read_catalogue(
+    caseload: Caseload,
+    warehouse: Path,
+    *,
+    limits: Path | None = None,
+    engine: Engine | None = None,
+) -> list[Programme]:
+    """The programme catalogue from the warehouse, with places in use.
+
+    Places in use are the warehouse's participations still referred or ongoing, plus the
+    programme actions accepted (or edited) in stored plans. ``limits`` (YAML: programme key
+    -> ``min_age``, ``max_age``, ``sexes``) adds the age and sex limits a provider states in
+    words only.
+    """
+    extra = _read_limits(limits)
+    if not warehouse_exists(warehouse, engine):
+        raise ReintegrationError(f"{warehouse}: no warehouse there (run justicelink ingest)")
+    with open_warehouse(warehouse, read_only=True, engine=engine) as wh:
+        programmes = wh.read_table("programme").to_pylist()
+        participations = wh.read_table("participation").to_pylist()
+    if not programmes:
+        raise ReintegrationError(
+            f"{warehouse}: the programme table is empty (ingest a provider's programme file)"
+        )
+    key_of = {p["programme_id"]: p["programme_key"] for p in programmes}
+    in_use: dict[str, int] = {}
+    for row in participations:
+        if row["status"] in ("referred", "ongoing") and row["programme_id"] in key_of:
+            key = str(key_of[row["programme_id"]])
+            in_use[key] = in_use.get(key, 0) + 1
+    for key, n in places_in_use(caseload.store).items():
+        in_use[key] = in_use.get(key, 0) + n
+    out = []
+    for p in sorted(programmes, key=lambda r: str(r["programme_key"])):
+        key = str(p["programme_key"])
+        lim = extra.get(key, _Limits())
+        out.append(
+            Programme(
+                key=key,
+                name=str(p["name"] or key),
+                setting=str(p["setting"] or "community"),
+                needs=_words(p["needs_targeted"]),
+                risk_levels=_words(p["risk_levels"]),
+                capacity=p["capacity"],
+                in_use=in_use.get(key, 0),
+                min_age=lim.min_age,
+                max_age=lim.max_age,
+                sexes=lim.sexes,
+                eligibility=str(p["eligibility"] or ""),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ProposeResult:
+    """A stored proposed plan."""
+
+    plan: StoredPlan
+
+    def to_json(self) -> dict[str, Any]:
+        return plan_json(self.plan)
+
+
+def plan_json(plan: StoredPlan) -> dict[str, Any]:
+    """A stored plan as JSON."""
+    return {
+        "plan_id": plan.plan_id,
+        "person": plan.person_id,
+        "assessment_id": plan.assessment_id,
+        "risk_band": plan.risk_band,
+        "review_on": plan.review_on.isoformat() if plan.review_on else None,
+        "actions": [
+            {
+                "ordinal": a.ordinal,
+                "kind": a.kind,
+                "needs": a.needs,
+                "programme": a.programme_key,
+                "programme_name": a.programme_name,
+                "responsible": a.responsible,
+                "start_after": a.start_after.isoformat() if a.start_after else None,
+                "reason": a.reason,
+                "decision": a.decision,
+                "decision_reason": a.decision_reason,
+                "edits": a.edits,
+                "decided_by": a.decided_by,
+            }
+            for a in plan.actions
+        ],
+        "not_targeted": [{"domain": d, "reason": r} for d, r in plan.not_targeted],
+        "handover": [
+            {"due_on": t.due_on.isoformat(), "responsible": t.responsible, "task": t.task}
+            for t in plan.tasks
+        ],
+    }
+
+
+def propose_plan(
+    caseload: Caseload,
+    person: str,
+    *,
+    warehouse: Path,
+    instrument_path: Path | None = None,
+    limits: Path | None = None,
+    engine: Engine | None = None,
+    purpose: str = PROPOSE_PURPOSE,
+) -> ProposeResult:
+    """Propose a plan from the person's latest assessment and the programme catalogue.
+
+    Raises:
+        ReintegrationError: no assessment of the person, no risk band, no catalogue.
+    """
+    purpose = clean_purpose(purpose)
+    stored = assessments_of(caseload.store, person)
+    if not stored:
+        raise ReintegrationError(f"no assessment of {person}: run justicelink plan assess first")
+    latest = stored[-1]
+    instrument = _instrument_for(latest.instrument, instrument_path)
+    catalogue = read_catalogue(caseload, warehouse, limits=limits, engine=engine)
+    proposed = propose(as_assessment(latest), instrument, catalogue)
+    actions = [
+        {
+            "ordinal": p.ordinal,
+            "kind": p.kind,
+            "needs": list(p.needs),
+            "responsible": p.responsible,
+            "programme_key": p.programme_key,
+            "programme_name": p.programme_name,
+            "start_after": p.start_after,
+            "reason": p.reason,
+        }
+        for p in proposed.proposals
+    ]
+    tasks = [
+        StoredTask(n, t.task, t.responsible, t.due_on, None)
+        for n, t in enumerate(proposed.tasks, start=1)
+    ]
+    plan_id = add_plan(
+        caseload.store,
+        {
+            "person_id": person,
+            "assessment_id": latest.assessment_id,
+            "risk_band": proposed.band,
+            "review_on": proposed.review_on,
+            "not_targeted": [list(x) for x in proposed.not_targeted],
+            "officer": caseload.actor.user_name or "unknown",
+            "agency_id": caseload.actor.agency_id,
+        },
+        actions,
+        tasks,
+    )
+    _record(
+        caseload,
+        "alteration",
+        person,
+        f"plan {plan_id} proposed",
+        purpose,
+        assessment=latest.assessment_id,
+        actions=len(actions),
+        tasks=len(tasks),
+    )
+    plan = get_plan(caseload.store, plan_id)
+    assert plan is not None  # just stored
+    return ProposeResult(plan)
+
+
+_EDITABLE = ("programme_key", "responsible", "start_after")
+
+
+def decide_action(
+    caseload: Caseload,
+    plan_id: int,
+    ordinal: int,
+    decision: str,
+    reason: str,
+    *,
+    changes: dict[str, Any] | None = None,
+    purpose: str = DECIDE_PURPOSE,
+) -> StoredAction:
+    """Accept, edit or reject one proposed action, with the officer's reason.
+
+    An edit changes any of the programme, the responsible agency or the start date
+    (``changes``); what it changed is kept beside the proposal.
+
+    Raises:
+        ReintegrationError: an unknown plan or action, a decision without a reason, an
+            edit that changes nothing or something not editable.
+    """
+    purpose = clean_purpose(purpose)
+    if decision not in DECISIONS:
+        raise ReintegrationError(f"decision {decision!r}: choose one of {', '.join(DECISIONS)}")
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ReintegrationError("give the reason for the decision (--reason, 5 characters or more)")
+    changes = {k: v for k, v in (changes or {}).items() if v is not None}
+    wrong = sorted(set(changes) - set(_EDITABLE))
+    if wrong:
+        raise ReintegrationError(f"cannot edit {', '.join(wrong)}: only {', '.join(_EDITABLE)}")
+    if decision == "edited" and not changes:
+        raise ReintegrationError("an edit must change the programme, responsible or start date")
+    if decision != "edited" and changes:
+        raise ReintegrationError("changes are given with --edit only")
+    plan = get_plan(caseload.store, plan_id)
+    if plan is None:
+        raise ReintegrationError(f"no plan {plan_id}")
+    action = decide(
+        caseload.store,
+        plan_id,
+        ordinal,
+        decision=decision,
+        reason=reason,
+        changes=changes,
+        officer=caseload.actor.user_name or "unknown",
+    )
+    if action is None:
+        raise ReintegrationError(f"plan {plan_id} has no action {ordinal}")
+    _record(
+        caseload,
+        "alteration",
+        plan.person_id,
+        f"plan {plan_id} action {ordinal} {decision}",
+        purpose,
+        reason=reason,
+        edits=action.edits or None,
+    )
+    return action
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """What an officer sees of one person: assessments, their change, the latest plan."""
+
+    person: str
+    assessments: list[StoredAssessment]
+    domains: list[DomainScore]
+    changes: list[DomainChange]
+    plan: StoredPlan | None
+    instrument: Instrument
+
+    def to_json(self) -> dict[str, Any]:
+        latest = self.assessments[-1]
+        return {
+            "person": self.person,
+            "assessments": [
+                {
+                    "assessment_id": a.assessment_id,
+                    "assessed_on": a.assessed_on.isoformat(),
+                    "instrument": a.instrument,
+                    "risk_band": a.risk_band,
+                    "risk_score": a.risk_score,
+                    "officer": a.officer,
+                }
+                for a in self.assessments
+            ],
+            "latest": {
+                "assessment_id": latest.assessment_id,
+                "domains": [_domain_json(d) for d in self.domains],
+                "notes": {i.item_id: i.note for i in latest.items if i.note},
+            },
+            "changes": [_change_json(c) for c in self.changes],
+            "plan": plan_json(self.plan) if self.plan else None,
+        }
+
+
+def show_person(
+    caseload: Caseload,
+    person: str,
+    *,
+    purpose: str,
+    instrument_path: Path | None = None,
+) -> PersonPlan:
+    """A person's assessments (with change since the previous one) and latest plan.
+
+    Raises:
+        InputError: no purpose, or too short a one.
+        ReintegrationError: nothing recorded for the person.
+    """
+    purpose = clean_purpose(purpose)
+    stored = assessments_of(caseload.store, person)
+    if not stored:
+        _record(caseload, "consultation", person, "reintegration record (none held)", purpose)
+        raise ReintegrationError(f"no assessment of {person}")
+    latest = stored[-1]
+    instrument = _instrument_for(latest.instrument, instrument_path)
+    plans = plans_of(caseload.store, person)
+    previous = stored[-2] if len(stored) > 1 else None
+    changes = (
+        change(as_assessment(previous), as_assessment(latest), instrument)
+        if previous is not None and previous.instrument == latest.instrument
+        else []
+    )
+    _record(
+        caseload,
+        "consultation",
+        person,
+        "reintegration record",
+        purpose,
+        assessments=[a.assessment_id for a in stored],
+        plan=plans[-1].plan_id if plans else None,
+    )
+    return PersonPlan(
+        person,
+        stored,
+        domain_scores(as_assessment(latest), instrument),
+        changes,
+        plans[-1] if plans else None,
+        instrument,
+    )
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """JSON text of a result (for files)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
