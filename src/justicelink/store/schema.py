@@ -194,7 +194,9 @@ class ReintItem(Base):
     __table_args__ = (Index("ix_reint_item_assessment", "assessment_id"),)
 
     row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("reint_assessment.assessment_id"))
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("reint_assessment.assessment_id", ondelete="CASCADE")
+    )
     item_id: Mapped[str] = mapped_column(String(40))
     domain: Mapped[str] = mapped_column(String(40))
     score: Mapped[int] = mapped_column(Integer)
@@ -209,7 +211,9 @@ class ReintPlan(Base):
 
     plan_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     person_id: Mapped[str] = mapped_column(String(64))
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("reint_assessment.assessment_id"))
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("reint_assessment.assessment_id", ondelete="CASCADE")
+    )
     risk_band: Mapped[str] = mapped_column(String(10))
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     # JSON: the needs not targeted, with why.
@@ -226,7 +230,7 @@ class ReintAction(Base):
     __table_args__ = (Index("ix_reint_action_plan", "plan_id"),)
 
     action_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id", ondelete="CASCADE"))
     ordinal: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     needs: Mapped[str] = mapped_column(Text)  # domain ids, "; "-separated
@@ -250,7 +254,7 @@ class ReintTask(Base):
     __table_args__ = (Index("ix_reint_task_plan", "plan_id"),)
 
     task_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id", ondelete="CASCADE"))
     ordinal: Mapped[int] = mapped_column(Integer)
     task: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(String(30))
