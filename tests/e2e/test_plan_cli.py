@@ -53,8 +53,19 @@ def _cohort(root: Path) -> Path:
         "outcome: reoffended\npredictors:\n  priors: category\n  age_group: category\n",
         encoding="utf-8",
     )
-    run_cli("risk", "fit", "--data", "cohort.csv", "--mapping", "cohort.yaml", "--folds", "3",
-            "--out", "model", cwd=root)
+    run_cli(
+        "risk",
+        "fit",
+        "--data",
+        "cohort.csv",
+        "--mapping",
+        "cohort.yaml",
+        "--folds",
+        "3",
+        "--out",
+        "model",
+        cwd=root,
+    )
     return root / "model" / "model.json"
 
 
@@ -89,37 +100,59 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
     model = json.loads(model_path.read_text(encoding="utf-8"))
 
     # 1. First assessment, with the risk model.
-    first = _write(root, "first.yaml", {
-        **PERSON,
-        "assessed_on": "2026-09-01",
-        "risk_predictors": {"priors": "many", "age_group": "under_25"},
-        "scores": {"EE1": {"score": 2, "note": "no work since 2024"}, "EE2": 2,
-                   "AC1": {"score": 2, "note": "tenancy lost on remand"},
-                   "SU1": 2, "SU2": 2, "AT1": 2, "AT2": 1},
-    })
-    done = run_cli("plan", "assess", first, "--risk-model", str(model_path), *DB, "--json",
-                   cwd=root)
+    first = _write(
+        root,
+        "first.yaml",
+        {
+            **PERSON,
+            "assessed_on": "2026-09-01",
+            "risk_predictors": {"priors": "many", "age_group": "under_25"},
+            "scores": {
+                "EE1": {"score": 2, "note": "no work since 2024"},
+                "EE2": 2,
+                "AC1": {"score": 2, "note": "tenancy lost on remand"},
+                "SU1": 2,
+                "SU2": 2,
+                "AT1": 2,
+                "AT2": 1,
+            },
+        },
+    )
+    done = run_cli(
+        "plan", "assess", first, "--risk-model", str(model_path), *DB, "--json", cwd=root
+    )
     one = json.loads(done.stdout)
     points = {p["name"]: {b["band"]: b["points"] for b in p["bands"]} for p in model["predictors"]}
     expected = points["priors"]["many"] + points["age_group"]["under_25"]
     k = model["score_to_probability"]
     probability = 1 / (1 + math.exp(-(k["intercept"] + k["slope"] * expected)))
-    band = ("high" if expected >= model["flag"]["min_score"]
-            else "medium" if probability >= 0.25 else "low")
+    band = (
+        "high"
+        if expected >= model["flag"]["min_score"]
+        else "medium"
+        if probability >= 0.25
+        else "low"
+    )
     assert one["risk"]["score"] == expected
     assert one["risk"]["probability"] == pytest.approx(probability, abs=1e-6)
     assert one["risk"]["band"] == band
-    assert one["risk"]["terms"] == {"priors": points["priors"]["many"],
-                                    "age_group": points["age_group"]["under_25"]}
+    assert one["risk"]["terms"] == {
+        "priors": points["priors"]["many"],
+        "age_group": points["age_group"]["under_25"],
+    }
     assert one["changes"] == [] and one["change_since"] is None
 
     # 2. Re-assessment three months later (officer's band): change per domain.
-    second = _write(root, "second.yaml", {
-        **PERSON,
-        "assessed_on": "2026-12-01",
-        "risk_band": "high",
-        "scores": {"EE1": 2, "EE2": 2, "AC1": 2, "SU1": 2, "SU2": 1, "AT1": 1, "AT2": 1},
-    })
+    second = _write(
+        root,
+        "second.yaml",
+        {
+            **PERSON,
+            "assessed_on": "2026-12-01",
+            "risk_band": "high",
+            "scores": {"EE1": 2, "EE2": 2, "AC1": 2, "SU1": 2, "SU2": 1, "AT1": 1, "AT2": 1},
+        },
+    )
     two = json.loads(run_cli("plan", "assess", second, *DB, "--json", cwd=root).stdout)
     moved = {c["domain"]: c for c in two["changes"]}
     assert two["change_since"] == one["assessment_id"]
@@ -131,32 +164,53 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
     # 3. Proposal. High risk: three targets, highest need first: education and employment
     # (4/4), accommodation (2/2), substance misuse (3/4); attitudes (2/4) not targeted.
     plan = json.loads(
-        run_cli("plan", "propose", "P-TEST-1", "--warehouse", "w.duckdb", *DB, "--json",
-                cwd=root).stdout
+        run_cli(
+            "plan", "propose", "P-TEST-1", "--warehouse", "w.duckdb", *DB, "--json", cwd=root
+        ).stdout
     )
     by_need = {n: p for p in CATALOGUE for n in p.needs}
     assert [a["programme"] for a in plan["actions"]] == [
-        by_need["employment"].key, by_need["accommodation"].key, by_need["substance_misuse"].key]
+        by_need["employment"].key,
+        by_need["accommodation"].key,
+        by_need["substance_misuse"].key,
+    ]
     assert [a["needs"] for a in plan["actions"]] == [
-        ["education_employment"], ["accommodation"], ["substance_misuse"]]
+        ["education_employment"],
+        ["accommodation"],
+        ["substance_misuse"],
+    ]
     work, mentor, thinking = plan["actions"]
     assert work["responsible"] == "prison" and work["start_after"] is None
     assert mentor["start_after"] == thinking["start_after"] == "2027-03-01"
     assert all("serves high risk" in a["reason"] for a in plan["actions"])
     assert [n["domain"] for n in plan["not_targeted"]] == ["attitudes"]
     assert plan["review_on"] == "2026-12-31"  # 30 days for high risk
-    assert plan["handover"][0] == {"due_on": "2026-12-01", "responsible": "probation",
-                                   "task": "Allocate a probation officer and hold a first "
-                                           "meeting in prison"}
+    assert plan["handover"][0] == {
+        "due_on": "2026-12-01",
+        "responsible": "probation",
+        "task": "Allocate a probation officer and hold a first meeting in prison",
+    }
     assert len(plan["handover"]) == 8
     pid = str(plan["plan_id"])
 
     # 4. Decisions, each with a reason; mistakes are one line.
     run_cli("plan", "decide", pid, "1", "--accept", "--reason", "agreed with her", *DB, cwd=root)
-    run_cli("plan", "decide", pid, "2", "--edit", "--start", "2027-03-08", "--reason",
-            "settle at home for a week first", *DB, cwd=root)
-    run_cli("plan", "decide", pid, "3", "--reject", "--reason", "already in treatment",
-            *DB, cwd=root)
+    run_cli(
+        "plan",
+        "decide",
+        pid,
+        "2",
+        "--edit",
+        "--start",
+        "2027-03-08",
+        "--reason",
+        "settle at home for a week first",
+        *DB,
+        cwd=root,
+    )
+    run_cli(
+        "plan", "decide", pid, "3", "--reject", "--reason", "already in treatment", *DB, cwd=root
+    )
     for args, message in (
         (("decide", pid, "1", "--accept", "--reason", ""), "give the reason"),
         (("decide", pid, "9", "--accept", "--reason", "because"), f"plan {pid} has no action 9"),
@@ -175,14 +229,19 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
         run_cli("plan", "show", "P-TEST-1", *purpose, *DB, "--json", cwd=root).stdout
     )
     decisions = [(a["decision"], a["decision_reason"]) for a in shown["plan"]["actions"]]
-    assert decisions == [("accepted", "agreed with her"),
-                         ("edited", "settle at home for a week first"),
-                         ("rejected", "already in treatment")]
+    assert decisions == [
+        ("accepted", "agreed with her"),
+        ("edited", "settle at home for a week first"),
+        ("rejected", "already in treatment"),
+    ]
     assert shown["plan"]["actions"][1]["edits"] == {"start_after": ["2027-03-01", "2027-03-08"]}
     assert [a["assessment_id"] for a in shown["assessments"]] == [
-        one["assessment_id"], two["assessment_id"]]
-    text = run_cli("plan", "show", "P-TEST-1", *purpose, *DB, "--html", "plan.html",
-                   cwd=root).stdout
+        one["assessment_id"],
+        two["assessment_id"],
+    ]
+    text = run_cli(
+        "plan", "show", "P-TEST-1", *purpose, *DB, "--html", "plan.html", cwd=root
+    ).stdout
     assert "Handover from prison to probation" in text and "already in treatment" in text
     page = (root / "plan.html").read_text(encoding="utf-8")
     assert "<h2>Plan " in page and "settle at home for a week first" in page
@@ -194,12 +253,23 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
         ).fetchall()
     steps = [(action, obj) for action, obj, _, _ in rows if obj and "P-TEST-1" in obj]
     assert [a for a, _ in steps] == [
-        "alteration", "alteration", "alteration", "alteration", "alteration", "alteration",
-        "consultation", "consultation"]
+        "alteration",
+        "alteration",
+        "alteration",
+        "alteration",
+        "alteration",
+        "alteration",
+        "consultation",
+        "consultation",
+    ]
     assert [o.split(": ", 1)[1] for _, o in steps[:6]] == [
-        f"needs assessment {one['assessment_id']}", f"needs assessment {two['assessment_id']}",
-        f"plan {pid} proposed", f"plan {pid} action 1 accepted", f"plan {pid} action 2 edited",
-        f"plan {pid} action 3 rejected"]
+        f"needs assessment {one['assessment_id']}",
+        f"needs assessment {two['assessment_id']}",
+        f"plan {pid} proposed",
+        f"plan {pid} action 1 accepted",
+        f"plan {pid} action 2 edited",
+        f"plan {pid} action 3 rejected",
+    ]
     person_rows = [r for r in rows if r[1] and "P-TEST-1" in r[1]]
     assert all(r[2] and r[3] == "probation_officer" for r in person_rows)
     assert person_rows[-1][2] == "prepare the release planning meeting"

@@ -17,8 +17,15 @@ def test_shipped_instrument_has_the_domains_the_issue_asks_for() -> None:
     instrument = load_instrument()
     assert instrument.label == "justicelink-needs 1.0"
     ids = {d.id for d in instrument.domains}
-    assert {"education_employment", "family", "substance_misuse", "associates",
-            "attitudes", "pattern", "leisure"} <= ids
+    assert {
+        "education_employment",
+        "family",
+        "substance_misuse",
+        "associates",
+        "attitudes",
+        "pattern",
+        "leisure",
+    } <= ids
     assert {d.id for d in instrument.domains if d.gender_responsive} == {"caring", "trauma"}
     juvenile = {i.id for d in instrument.domains for i in d.items if i.applies_to.age == "juvenile"}
     assert juvenile == {"EE3", "FA2"}
@@ -37,20 +44,30 @@ def _broken(tmp_path: Path, change_doc) -> Path:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d["domains"][0]["items"][0]["guidance"].pop(2),
-         "domains[0].items[0]: guidance must give the meaning of scores 0, 1 and 2"),
+        (
+            lambda d: d["domains"][0]["items"][0]["guidance"].pop(2),
+            "domains[0].items[0]: guidance must give the meaning of scores 0, 1 and 2",
+        ),
         (lambda d: d["domains"][1]["items"][0].update(id="EE1"), "item id 'EE1' is used twice"),
         (lambda d: d["domains"][0].update(responsible="police"), "domains[0].responsible"),
-        (lambda d: d["plan_rules"]["max_targets"].pop("high"),
-         "max_targets must give low, medium and high"),
-        (lambda d: d["plan_rules"]["handover"][2].update(if_need="housing"),
-         "if_need 'housing' is not a domain id"),
-        (lambda d: d["domains"][0]["items"][0]["applies_to"].update(age="elderly"),
-         "domains[0].items[0].applies_to.age"),
+        (
+            lambda d: d["plan_rules"]["max_targets"].pop("high"),
+            "max_targets must give low, medium and high",
+        ),
+        (
+            lambda d: d["plan_rules"]["handover"][2].update(if_need="housing"),
+            "if_need 'housing' is not a domain id",
+        ),
+        (
+            lambda d: d["domains"][0]["items"][0]["applies_to"].update(age="elderly"),
+            "domains[0].items[0].applies_to.age",
+        ),
     ],
 )
 def test_a_bad_instrument_is_one_line_naming_file_and_place(
-    tmp_path: Path, edit, message: str  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    edit,
+    message: str,  # type: ignore[no-untyped-def]
 ) -> None:
     path = _broken(tmp_path, edit)
     with pytest.raises(ReintegrationError) as caught:
@@ -117,8 +134,7 @@ def test_bad_answers_are_one_line(tmp_path: Path, changes: dict[str, object], me
 
 def test_juvenile_items_apply_under_18(tmp_path: Path) -> None:
     instrument = load_instrument()
-    path = _answers(tmp_path, sex="male", date_of_birth="2010-12-02",
-                    scores={"EE3": 2, "FA2": 1})
+    path = _answers(tmp_path, sex="male", date_of_birth="2010-12-02", scores={"EE3": 2, "FA2": 1})
     _, assessment = read_answers(path, instrument)
     assert assessment.juvenile and assessment.age == 15
 
@@ -127,12 +143,16 @@ def test_change_per_domain_between_two_assessments(tmp_path: Path) -> None:
     instrument = load_instrument()
     _, first = read_answers(_answers(tmp_path, scores={"EE1": 2, "EE2": 2, "AC1": 1}), instrument)
     _, second = read_answers(
-        _answers(tmp_path, assessed_on="2027-03-01", scores={"EE1": 0, "EE2": 1, "AC1": 1,
-                                                             "SU1": 1}),
+        _answers(
+            tmp_path, assessed_on="2027-03-01", scores={"EE1": 0, "EE2": 1, "AC1": 1, "SU1": 1}
+        ),
         instrument,
     )
     moved = {c.domain: c for c in change(first, second, instrument)}
-    assert (moved["education_employment"].before, moved["education_employment"].after) == (1.0, 0.25)
+    assert (moved["education_employment"].before, moved["education_employment"].after) == (
+        1.0,
+        0.25,
+    )
     assert moved["education_employment"].direction == "better"
     assert moved["accommodation"].direction == "same"
     assert moved["substance_misuse"].direction == "not comparable"

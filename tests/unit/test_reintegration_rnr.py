@@ -14,12 +14,33 @@ from justicelink.reintegration.rnr import Programme, propose, ranked_needs
 
 INSTRUMENT = load_instrument()
 
-WORK = Programme("WR", "Work Ready", "custody", ("employment", "education"), ("medium", "high"),
-                 capacity=20, in_use=5)
-MENTOR = Programme("CM", "Mentoring", "community", ("family", "accommodation"),
-                   ("low", "medium", "high"), capacity=10, in_use=9)
-THINK = Programme("TF", "Thinking First", "community", ("antisocial_attitudes", "substance_misuse"),
-                  ("medium", "high"), capacity=None, min_age=21)
+WORK = Programme(
+    "WR",
+    "Work Ready",
+    "custody",
+    ("employment", "education"),
+    ("medium", "high"),
+    capacity=20,
+    in_use=5,
+)
+MENTOR = Programme(
+    "CM",
+    "Mentoring",
+    "community",
+    ("family", "accommodation"),
+    ("low", "medium", "high"),
+    capacity=10,
+    in_use=9,
+)
+THINK = Programme(
+    "TF",
+    "Thinking First",
+    "community",
+    ("antisocial_attitudes", "substance_misuse"),
+    ("medium", "high"),
+    capacity=None,
+    min_age=21,
+)
 CATALOGUE = [WORK, MENTOR, THINK]
 
 
@@ -44,7 +65,10 @@ def test_medium_risk_in_custody_targets_the_two_highest_needs() -> None:
     # substance_misuse 2/4 = 0.5, trauma 1/4 = 0.25 (below the 0.5 threshold).
     a = _assess("medium", EE1=2, EE2=2, AC1=2, SU1=1, SU2=1, TR1=1, TR2=0)
     assert [d.domain for d in ranked_needs(a, INSTRUMENT)] == [
-        "education_employment", "accommodation", "substance_misuse"]
+        "education_employment",
+        "accommodation",
+        "substance_misuse",
+    ]
     plan = propose(a, INSTRUMENT, CATALOGUE)
     # Medium risk targets two needs: education_employment (tie at 1.0 broken by score) and
     # accommodation; substance misuse is listed as not targeted.
@@ -74,7 +98,10 @@ def test_low_risk_gets_one_target_and_no_programme_for_higher_risk() -> None:
     assert len(plan.proposals) == 1
     only = plan.proposals[0]
     assert (only.kind, only.needs, only.responsible) == (
-        "casework", ("education_employment",), "employment")
+        "casework",
+        ("education_employment",),
+        "employment",
+    )
     assert "WR serves medium/high risk, not low" in only.reason
     assert [d for d, _ in plan.not_targeted] == ["accommodation"]
     assert plan.tasks == []  # not in custody: no handover
@@ -103,7 +130,8 @@ def test_one_programme_covering_two_needs_is_proposed_once() -> None:
     a = _assess("high", setting="community", AT1=1, AT2=1, SU1=2, SU2=2)
     plan = propose(a, INSTRUMENT, CATALOGUE)
     assert [(p.programme_key, p.needs) for p in plan.proposals] == [
-        ("TF", ("substance_misuse", "attitudes"))]
+        ("TF", ("substance_misuse", "attitudes"))
+    ]
 
 
 def test_no_band_no_proposal() -> None:

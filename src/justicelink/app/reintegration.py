@@ -9,7 +9,6 @@ programme catalogue from the warehouse concerns no person and is not logged.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import hashlib
 import json
@@ -505,7 +504,9 @@ def decide_action(
         raise ReintegrationError(f"decision {decision!r}: choose one of {', '.join(DECISIONS)}")
     reason = reason.strip()
     if len(reason) < 5:
-        raise ReintegrationError("give the reason for the decision (--reason, 5 characters or more)")
+        raise ReintegrationError(
+            "give the reason for the decision (--reason, 5 characters or more)"
+        )
     changes = {k: v for k, v in (changes or {}).items() if v is not None}
     wrong = sorted(set(changes) - set(_EDITABLE))
     if wrong:

@@ -1,4 +1,4 @@
-"""`justicelink plan`: needs assessments and reintegration plans, for probation and prison officers."""
+"""`justicelink plan`: needs assessments and reintegration plans, for officers."""
 
 from __future__ import annotations
 
@@ -78,15 +78,24 @@ def instrument_command(
         return
     out.print(f"[bold]{loaded.title}[/] ({loaded.label}); items scored 0, 1 or 2.")
     for domain in loaded.domains:
-        tags = [t for t, on in (("central eight", domain.central_eight),
-                                ("gender-responsive", domain.gender_responsive)) if on]
+        tags = [
+            t
+            for t, on in (
+                ("central eight", domain.central_eight),
+                ("gender-responsive", domain.gender_responsive),
+            )
+            if on
+        ]
         out.print(
             f"\n[bold]{domain.title}[/] ({domain.id}{'; ' + ', '.join(tags) if tags else ''}); "
             f"matches programmes for {', '.join(domain.targets)}; else {domain.responsible}",
             highlight=False,
         )
         for item in domain.items:
-            out.print(f"  {item.id}  {item.text}  (asked of: {item.applies_to.describe()})", highlight=False)
+            out.print(
+                f"  {item.id}  {item.text}  (asked of: {item.applies_to.describe()})",
+                highlight=False,
+            )
 
 
 @app.command("assess")
@@ -133,7 +142,11 @@ def assess_command(
     out.print(
         f"Assessment {doc['assessment_id']} of {doc['person']} recorded ({doc['instrument']}); "
         f"risk band: {risk['band'] or 'not banded'}"
-        + (f" (score {risk['score']}, {100 * risk['probability']:.0f}%)" if risk["score"] is not None else "")
+        + (
+            f" (score {risk['score']}, {100 * risk['probability']:.0f}%)"
+            if risk["score"] is not None
+            else ""
+        )
         + ".",
         highlight=False,
     )
@@ -213,13 +226,18 @@ def decide_command(
     accept: Annotated[bool, typer.Option("--accept", help="Accept as proposed.")] = False,
     reject: Annotated[bool, typer.Option("--reject", help="Reject.")] = False,
     edit: Annotated[
-        bool, typer.Option("--edit", help="Accept with changes (--programme, --responsible, --start).")
+        bool,
+        typer.Option("--edit", help="Accept with changes (--programme, --responsible, --start)."),
     ] = False,
-    programme: Annotated[str | None, typer.Option(help="With --edit: another programme key.")] = None,
+    programme: Annotated[
+        str | None, typer.Option(help="With --edit: another programme key.")
+    ] = None,
     responsible: Annotated[
         str | None, typer.Option(help="With --edit: prison, probation, ngo, employment or health.")
     ] = None,
-    start: Annotated[str | None, typer.Option(help="With --edit: start after (YYYY-MM-DD).")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="With --edit: start after (YYYY-MM-DD).")
+    ] = None,
     purpose: Annotated[str, _purpose("decide on a proposed action ...")] = "",
     role: ROLE = "probation_officer",
     agency: AGENCY = None,
@@ -240,8 +258,11 @@ def decide_command(
         from justicelink.errors import ReintegrationError
         from justicelink.reintegration.instrument import AGENCIES
 
-        chosen = [name for name, on in (("accepted", accept), ("rejected", reject),
-                                        ("edited", edit)) if on]
+        chosen = [
+            name
+            for name, on in (("accepted", accept), ("rejected", reject), ("edited", edit))
+            if on
+        ]
         if len(chosen) != 1:
             raise ReintegrationError("give one of --accept, --edit or --reject")
         if responsible is not None and responsible not in AGENCIES:
@@ -250,8 +271,11 @@ def decide_command(
             start_after = dt.date.fromisoformat(start) if start else None
         except ValueError:
             raise ReintegrationError(f"--start {start!r} is not a date (YYYY-MM-DD)") from None
-        changes = {"programme_key": programme, "responsible": responsible,
-                   "start_after": start_after}
+        changes = {
+            "programme_key": programme,
+            "responsible": responsible,
+            "start_after": start_after,
+        }
         result = decide_action(
             _caseload(db, audit_key, role, agency),
             plan,
@@ -262,11 +286,20 @@ def decide_command(
             purpose=purpose or DECIDE_PURPOSE,
         )
     if as_json:
-        print_json({"plan": plan, "action": action, "decision": result.decision,
-                    "reason": result.decision_reason, "edits": result.edits})
+        print_json(
+            {
+                "plan": plan,
+                "action": action,
+                "decision": result.decision,
+                "reason": result.decision_reason,
+                "edits": result.edits,
+            }
+        )
         return
-    out.print(f"Plan {plan}, action {action}: {result.decision} ({result.decision_reason}).",
-              highlight=False)
+    out.print(
+        f"Plan {plan}, action {action}: {result.decision} ({result.decision_reason}).",
+        highlight=False,
+    )
 
 
 @app.command("show")

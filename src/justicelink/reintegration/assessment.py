@@ -235,9 +235,7 @@ class DomainChange:
         return "better" if self.after < self.before else "worse"
 
 
-def change(
-    before: Assessment, after: Assessment, instrument: Instrument
-) -> list[DomainChange]:
+def change(before: Assessment, after: Assessment, instrument: Instrument) -> list[DomainChange]:
     """Domain by domain, how need moved from one assessment to the next (lower is better).
 
     Shares of each domain's maximum are compared, so an item that applies only at one of the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -21,8 +21,10 @@ from justicelink.ingest.mapping import _location, _StringKeyLoader
 
 #: Scores of every item: no need, some need, serious need.
 SCORES = (0, 1, 2)
-SEXES = ("female", "male", "other", "unknown")
-RISK_BANDS = ("low", "medium", "high")
+Sex = Literal["female", "male", "other", "unknown"]
+SEXES: tuple[Sex, ...] = get_args(Sex)
+Band = Literal["low", "medium", "high"]
+RISK_BANDS: tuple[Band, ...] = get_args(Band)
 AGENCIES = ("prison", "probation", "ngo", "employment", "health")
 SHIPPED = "needs-instrument.yaml"
 
@@ -34,9 +36,7 @@ class _Strict(BaseModel):
 class AppliesTo(_Strict):
     """Who an item is asked of."""
 
-    sex: tuple[Literal["female", "male", "other", "unknown"], ...] = Field(
-        default=SEXES, description="The sexes asked (default: everyone)."
-    )
+    sex: tuple[Sex, ...] = Field(default=SEXES, description="The sexes asked (default: everyone).")
     age: Literal["all", "adult", "juvenile"] = Field(
         default="all", description="adult, juvenile (under `juvenile_under`) or all."
     )
@@ -95,9 +95,9 @@ class PlanRules(_Strict):
     """How plans are proposed (docs/reintegration.md, "Plan rules")."""
 
     need_threshold: float = Field(default=0.5, gt=0, le=1)
-    max_targets: dict[Literal["low", "medium", "high"], int]
+    max_targets: dict[Band, int]
     medium_risk_from: float = Field(default=0.25, gt=0, lt=1)
-    review_days: dict[Literal["low", "medium", "high"], int]
+    review_days: dict[Band, int]
     handover: tuple[HandoverTask, ...] = ()
 
     @model_validator(mode="after")

@@ -19,9 +19,8 @@ def _decision(action: dict[str, Any]) -> str:
     if action["decision"] is None:
         return "awaiting the officer's decision"
     edits = "; ".join(f"{k}: {b} -> {a}" for k, (b, a) in sorted(action["edits"].items()))
-    return (
-        f"{action['decision']} by {action['decided_by']}: {action['decision_reason']}"
-        + (f" ({edits})" if edits else "")
+    return f"{action['decision']} by {action['decided_by']}: {action['decision_reason']}" + (
+        f" ({edits})" if edits else ""
     )
 
 
@@ -70,7 +69,9 @@ def as_text(doc: dict[str, Any]) -> str:
             else "individual work"
         )
         start = f", after {a['start_after']}" if a["start_after"] else ""
-        lines.append(f"  {a['ordinal']}. {what} ({a['responsible']}{start}) for {', '.join(a['needs'])}")
+        lines.append(
+            f"  {a['ordinal']}. {what} ({a['responsible']}{start}) for {', '.join(a['needs'])}"
+        )
         lines.append(f"     why: {a['reason']}")
         lines.append(f"     decision: {_decision(a)}")
     for n in plan["not_targeted"]:

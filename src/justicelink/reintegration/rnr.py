@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from justicelink.errors import ReintegrationError
 from justicelink.reintegration.assessment import Assessment, DomainScore, domain_scores
-from justicelink.reintegration.instrument import Domain, Instrument
+from justicelink.reintegration.instrument import RISK_BANDS, Domain, Instrument
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,7 @@ def ranked_needs(assessment: Assessment, instrument: Instrument) -> list[DomainS
     """Domains at or above the need threshold, highest need first."""
     order = {d.id: n for n, d in enumerate(instrument.domains)}
     threshold = instrument.plan_rules.need_threshold
-    needs = [
-        d for d in domain_scores(assessment, instrument) if (d.share or 0) >= threshold - 1e-9
-    ]
+    needs = [d for d in domain_scores(assessment, instrument) if (d.share or 0) >= threshold - 1e-9]
     return sorted(needs, key=lambda d: (-(d.share or 0), -d.score, order[d.domain]))
 
 
@@ -140,14 +138,14 @@ def propose(
     Raises:
         ReintegrationError: the assessment has no risk band.
     """
-    band = assessment.risk_band
+    band = next((b for b in RISK_BANDS if b == assessment.risk_band), None)
     if band is None:
         raise ReintegrationError(
             f"assessment of {assessment.person} has no risk band: assess with --risk-model "
             "and the model's risk_predictors, or give the officer's risk_band"
         )
     rules = instrument.plan_rules
-    limit = rules.max_targets[band]  # type: ignore[index]
+    limit = rules.max_targets[band]
     needs = ranked_needs(assessment, instrument)
     targets, rest = needs[:limit], needs[limit:]
     not_targeted = [
@@ -195,9 +193,7 @@ def propose(
             f"{shares[c].title} ({shares[c].score}/{shares[c].maximum})" for c in covered
         )
         places = (
-            "capacity not recorded"
-            if p.free is None
-            else f"{p.free} of {p.capacity} places free"
+            "capacity not recorded" if p.free is None else f"{p.free} of {p.capacity} places free"
         )
         after = (
             assessment.release_date
@@ -205,9 +201,7 @@ def propose(
             else None
         )
         when = f"; starts after release on {after.isoformat()}" if after else ""
-        reason = (
-            f"targets {need_text}; serves {band} risk; runs in {p.setting}{when}; {places}"
-        )
+        reason = f"targets {need_text}; serves {band} risk; runs in {p.setting}{when}; {places}"
         proposals.append(
             Proposal(
                 0,
@@ -241,11 +235,19 @@ def propose(
     rank = {d.domain: n for n, d in enumerate(targets)}
     proposals.sort(key=lambda p: rank[p.needs[0]])
     proposals = [
-        Proposal(n, p.kind, p.needs, p.responsible, p.reason, p.programme_key,
-                 p.programme_name, p.start_after)
+        Proposal(
+            n,
+            p.kind,
+            p.needs,
+            p.responsible,
+            p.reason,
+            p.programme_key,
+            p.programme_name,
+            p.start_after,
+        )
         for n, p in enumerate(proposals, start=1)
     ]
-    review_on = assessment.assessed_on + dt.timedelta(days=rules.review_days[band])  # type: ignore[index]
+    review_on = assessment.assessed_on + dt.timedelta(days=rules.review_days[band])
     return ProposedPlan(
         band, needs, proposals, not_targeted, handover(assessment, instrument, needs), review_on
     )

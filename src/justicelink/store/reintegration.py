@@ -170,9 +170,7 @@ def add_plan(
         session.flush()
         for action in actions:
             session.add(
-                ReintAction(
-                    plan_id=row.plan_id, **{**action, "needs": "; ".join(action["needs"])}
-                )
+                ReintAction(plan_id=row.plan_id, **{**action, "needs": "; ".join(action["needs"])})
             )
         for task in tasks:
             session.add(
