@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from justicelink.errors import ReintegrationError, SourceFileNotFoundError
+from justicelink.app.reintegration_catalogue import read_catalogue
+from justicelink.app.reintegration_views import AssessResult, PersonPlan, ProposeResult
+from justicelink.errors import ReintegrationError
 from justicelink.policy.inputs import clean_purpose
 from justicelink.reintegration.assessment import (
     Assessment,
-    DomainChange,
-    DomainScore,
     ItemScore,
     change,
     domain_scores,
@@ -33,7 +28,7 @@ from justicelink.reintegration.assessment import (
 )
 from justicelink.reintegration.instrument import Instrument, load_instrument
 from justicelink.reintegration.riskband import read_risk
-from justicelink.reintegration.rnr import Programme, propose
+from justicelink.reintegration.rnr import propose
 from justicelink.risk.serialise import load_model
 from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
@@ -41,17 +36,15 @@ from justicelink.store.reintegration import (
     StoredAction,
     StoredAssessment,
     StoredItem,
-    StoredPlan,
     StoredTask,
     add_assessment,
     add_plan,
     assessments_of,
     decide,
     get_plan,
-    places_in_use,
     plans_of,
 )
-from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
+from justicelink.warehouse.port import Engine
 
 __all__ = [
     "DECISIONS",
@@ -134,57 +127,6 @@ def _instrument_for(label: str, path: Path | None) -> Instrument:
             "instrument's file with --instrument"
         )
     return instrument
-
-
-@dataclass(frozen=True)
-class AssessResult:
-    """A stored assessment, its domain scores and the change since the previous one."""
-
-    assessment_id: int
-    assessment: Assessment
-    domains: list[DomainScore]
-    changes: list[DomainChange]
-    previous_id: int | None
-    risk_terms: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        a = self.assessment
-        return {
-            "assessment_id": self.assessment_id,
-            "person": a.person,
-            "instrument": a.instrument,
-            "assessed_on": a.assessed_on.isoformat(),
-            "risk": {
-                "band": a.risk_band,
-                "score": a.risk_score,
-                "probability": a.risk_probability,
-                "source": a.risk_source,
-                "terms": self.risk_terms,
-            },
-            "domains": [_domain_json(d) for d in self.domains],
-            "change_since": self.previous_id,
-            "changes": [_change_json(c) for c in self.changes],
-        }
-
-
-def _domain_json(d: DomainScore) -> dict[str, Any]:
-    return {
-        "domain": d.domain,
-        "title": d.title,
-        "score": d.score,
-        "maximum": d.maximum,
-        "share": None if d.share is None else round(d.share, 4),
-        "unanswered": list(d.unanswered),
-    }
-
-
-def _change_json(c: DomainChange) -> dict[str, Any]:
-    return {
-        "domain": c.domain,
-        "before": None if c.before is None else round(c.before, 4),
-        "after": None if c.after is None else round(c.after, 4),
-        "direction": c.direction,
-    }
 
 
 def assess(
@@ -273,139 +215,6 @@ def assess(
         previous.assessment_id if previous else None,
         terms,
     )
-
-
-class _Limits(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    min_age: float | None = None
-    max_age: float | None = None
-    sexes: tuple[str, ...] = ()
-
-
-def _words(text: Any) -> tuple[str, ...]:
-    """``"Employment; education"`` -> ``("employment", "education")``."""
-    if text is None:
-        return ()
-    parts = re.split(r"[;,|/]", str(text))
-    return tuple(
-        re.sub(r"[^0-9a-z]+", "_", p.strip().lower()).strip("_") for p in parts if p.strip()
-    )
-
-
-def _read_limits(path: Path | None) -> dict[str, _Limits]:
-    if path is None:
-        return {}
-    if not path.is_file():
-        raise SourceFileNotFoundError(f"{path}: programme limits file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(raw, dict):
-            raise ReintegrationError(f"{path}: expected programme keys with their limits")
-        return {str(k): _Limits.model_validate(v or {}) for k, v in raw.items()}
-    except yaml.YAMLError as exc:
-        raise ReintegrationError(f"{path}: malformed YAML: {str(exc).splitlines()[0]}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise ReintegrationError(f"{path}: {where}: {first['msg']}") from None
-
-
-def read_catalogue(
-    caseload: Caseload,
-    warehouse: Path,
-    *,
-    limits: Path | None = None,
-    engine: Engine | None = None,
-) -> list[Programme]:
-    """The programme catalogue from the warehouse, with places in use.
-
-    Places in use are the warehouse's participations still referred or ongoing, plus the
-    programme actions accepted (or edited) in stored plans. ``limits`` (YAML: programme key
-    -> ``min_age``, ``max_age``, ``sexes``) adds the age and sex limits a provider states in
-    words only.
-    """
-    extra = _read_limits(limits)
-    if not warehouse_exists(warehouse, engine):
-        raise ReintegrationError(f"{warehouse}: no warehouse there (run justicelink ingest)")
-    with open_warehouse(warehouse, read_only=True, engine=engine) as wh:
-        programmes = wh.read_table("programme").to_pylist()
-        participations = wh.read_table("participation").to_pylist()
-    if not programmes:
-        raise ReintegrationError(
-            f"{warehouse}: the programme table is empty (ingest a provider's programme file)"
-        )
-    key_of = {p["programme_id"]: p["programme_key"] for p in programmes}
-    in_use: dict[str, int] = {}
-    for row in participations:
-        if row["status"] in ("referred", "ongoing") and row["programme_id"] in key_of:
-            key = str(key_of[row["programme_id"]])
-            in_use[key] = in_use.get(key, 0) + 1
-    for key, n in places_in_use(caseload.store).items():
-        in_use[key] = in_use.get(key, 0) + n
-    out = []
-    for p in sorted(programmes, key=lambda r: str(r["programme_key"])):
-        key = str(p["programme_key"])
-        lim = extra.get(key, _Limits())
-        out.append(
-            Programme(
-                key=key,
-                name=str(p["name"] or key),
-                setting=str(p["setting"] or "community"),
-                needs=_words(p["needs_targeted"]),
-                risk_levels=_words(p["risk_levels"]),
-                capacity=p["capacity"],
-                in_use=in_use.get(key, 0),
-                min_age=lim.min_age,
-                max_age=lim.max_age,
-                sexes=lim.sexes,
-                eligibility=str(p["eligibility"] or ""),
-            )
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class ProposeResult:
-    """A stored proposed plan."""
-
-    plan: StoredPlan
-
-    def to_json(self) -> dict[str, Any]:
-        return plan_json(self.plan)
-
-
-def plan_json(plan: StoredPlan) -> dict[str, Any]:
-    """A stored plan as JSON."""
-    return {
-        "plan_id": plan.plan_id,
-        "person": plan.person_id,
-        "assessment_id": plan.assessment_id,
-        "risk_band": plan.risk_band,
-        "review_on": plan.review_on.isoformat() if plan.review_on else None,
-        "actions": [
-            {
-                "ordinal": a.ordinal,
-                "kind": a.kind,
-                "needs": a.needs,
-                "programme": a.programme_key,
-                "programme_name": a.programme_name,
-                "responsible": a.responsible,
-                "start_after": a.start_after.isoformat() if a.start_after else None,
-                "reason": a.reason,
-                "decision": a.decision,
-                "decision_reason": a.decision_reason,
-                "edits": a.edits,
-                "decided_by": a.decided_by,
-            }
-            for a in plan.actions
-        ],
-        "not_targeted": [{"domain": d, "reason": r} for d, r in plan.not_targeted],
-        "handover": [
-            {"due_on": t.due_on.isoformat(), "responsible": t.responsible, "task": t.task}
-            for t in plan.tasks
-        ],
-    }
 
 
 def propose_plan(
@@ -541,42 +350,6 @@ def decide_action(
     return action
 
 
-@dataclass(frozen=True)
-class PersonPlan:
-    """What an officer sees of one person: assessments, their change, the latest plan."""
-
-    person: str
-    assessments: list[StoredAssessment]
-    domains: list[DomainScore]
-    changes: list[DomainChange]
-    plan: StoredPlan | None
-    instrument: Instrument
-
-    def to_json(self) -> dict[str, Any]:
-        latest = self.assessments[-1]
-        return {
-            "person": self.person,
-            "assessments": [
-                {
-                    "assessment_id": a.assessment_id,
-                    "assessed_on": a.assessed_on.isoformat(),
-                    "instrument": a.instrument,
-                    "risk_band": a.risk_band,
-                    "risk_score": a.risk_score,
-                    "officer": a.officer,
-                }
-                for a in self.assessments
-            ],
-            "latest": {
-                "assessment_id": latest.assessment_id,
-                "domains": [_domain_json(d) for d in self.domains],
-                "notes": {i.item_id: i.note for i in latest.items if i.note},
-            },
-            "changes": [_change_json(c) for c in self.changes],
-            "plan": plan_json(self.plan) if self.plan else None,
-        }
-
-
 def show_person(
     caseload: Caseload,
     person: str,
@@ -621,8 +394,3 @@ def show_person(
         plans[-1] if plans else None,
         instrument,
     )
-
-
-def dumps(doc: dict[str, Any]) -> str:
-    """JSON text of a result (for files)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
