@@ -9,6 +9,7 @@ programme catalogue from the warehouse concerns no person and is not logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import hashlib
 from dataclasses import dataclass
@@ -20,15 +21,17 @@ from justicelink.app.reintegration_views import AssessResult, PersonPlan, Propos
 from justicelink.errors import ReintegrationError
 from justicelink.policy.inputs import clean_purpose
 from justicelink.reintegration.assessment import (
+    Answers,
     Assessment,
     ItemScore,
+    answers_from,
     change,
     domain_scores,
     read_answers,
 )
 from justicelink.reintegration.instrument import Instrument, load_instrument
 from justicelink.reintegration.riskband import read_risk
-from justicelink.reintegration.rnr import propose
+from justicelink.reintegration.rnr import Programme, propose
 from justicelink.risk.serialise import load_model
 from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
@@ -42,6 +45,7 @@ from justicelink.store.reintegration import (
     assessments_of,
     decide,
     get_plan,
+    officer_persons,
     plans_of,
 )
 from justicelink.warehouse.port import Engine
@@ -53,8 +57,12 @@ __all__ = [
     "PersonPlan",
     "ProposeResult",
     "assess",
+    "assess_answers",
+    "caseload_of",
     "cli_actor",
     "decide_action",
+    "on_caseload",
+    "plan_person",
     "propose_plan",
     "read_catalogue",
     "show_person",
@@ -146,9 +154,41 @@ def assess(
     Raises:
         ReintegrationError: a bad instrument, answers file or model input, as one line.
     """
-    purpose = clean_purpose(purpose)
     instrument = load_instrument(instrument_path)
     answers, assessment = read_answers(answers_path, instrument)
+    return _record_assessment(
+        caseload, answers, assessment, instrument, risk_model, purpose, str(answers_path)
+    )
+
+
+def assess_answers(
+    caseload: Caseload,
+    raw: dict[str, Any],
+    *,
+    source: str = "the form",
+    instrument_path: Path | None = None,
+    purpose: str = ASSESS_PURPOSE,
+) -> AssessResult:
+    """Record an assessment from answers given as a mapping (the web form), as :func:`assess`.
+
+    Raises:
+        ReintegrationError: a bad answer, as one line naming ``source``.
+    """
+    instrument = load_instrument(instrument_path)
+    answers, assessment = answers_from(raw, instrument, source)
+    return _record_assessment(caseload, answers, assessment, instrument, None, purpose, source)
+
+
+def _record_assessment(
+    caseload: Caseload,
+    answers: Answers,
+    assessment: Assessment,
+    instrument: Instrument,
+    risk_model: Path | None,
+    purpose: str,
+    source: str,
+) -> AssessResult:
+    purpose = clean_purpose(purpose)
     terms: dict[str, int] = {}
     if risk_model is not None:
         model = load_model(risk_model)
@@ -161,7 +201,7 @@ def assess(
                 f"{risk_model.name} sha256:{digest[:16]}",
             )
         except ReintegrationError as exc:
-            raise ReintegrationError(f"{answers_path}: {exc}") from None
+            raise ReintegrationError(f"{source}: {exc}") from None
         terms = reading.terms
         assessment = Assessment(
             **{
@@ -221,13 +261,17 @@ def propose_plan(
     caseload: Caseload,
     person: str,
     *,
-    warehouse: Path,
+    warehouse: Path | None = None,
+    catalogue: list[Programme] | None = None,
     instrument_path: Path | None = None,
     limits: Path | None = None,
     engine: Engine | None = None,
     purpose: str = PROPOSE_PURPOSE,
 ) -> ProposeResult:
     """Propose a plan from the person's latest assessment and the programme catalogue.
+
+    The catalogue is read from ``warehouse``, unless it is given (``catalogue``: the web app
+    reads it through the warehouse it holds open).
 
     Raises:
         ReintegrationError: no assessment of the person, no risk band, no catalogue.
@@ -238,7 +282,10 @@ def propose_plan(
         raise ReintegrationError(f"no assessment of {person}: run justicelink plan assess first")
     latest = stored[-1]
     instrument = _instrument_for(latest.instrument, instrument_path)
-    catalogue = read_catalogue(caseload, warehouse, limits=limits, engine=engine)
+    if catalogue is None:
+        if warehouse is None:
+            raise ReintegrationError("give the warehouse holding the programme catalogue")
+        catalogue = read_catalogue(caseload, warehouse, limits=limits, engine=engine)
     proposed = propose(as_assessment(latest), instrument, catalogue)
     actions = [
         {
@@ -394,3 +441,69 @@ def show_person(
         plans[-1] if plans else None,
         instrument,
     )
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A person on an officer's caseload, with what is due."""
+
+    person: str
+    assessed_on: dt.date
+    risk_band: str | None
+    setting: str
+    release_date: dt.date | None
+    plan_id: int | None
+    review_on: dt.date | None
+    undecided: int
+    tasks_due: int
+
+    def due(self, on: dt.date) -> bool:
+        """A review is due, or a handover task falls due within 14 days."""
+        return (self.review_on is not None and self.review_on <= on) or self.tasks_due > 0
+
+
+def on_caseload(caseload: Caseload, person: str) -> bool:
+    """Whether the acting officer has assessed the person (their caseload: need to know)."""
+    return person in officer_persons(caseload.store, caseload.actor.user_name or "")
+
+
+def caseload_of(caseload: Caseload, *, on: dt.date | None = None) -> list[CaseRow]:
+    """The acting officer's caseload, due reviews and tasks first; audited.
+
+    A person is on an officer's caseload when the officer recorded an assessment of them.
+    """
+    on = on or dt.date.today()
+    rows = []
+    for person in officer_persons(caseload.store, caseload.actor.user_name or ""):
+        latest = assessments_of(caseload.store, person)[-1]
+        plans = plans_of(caseload.store, person)
+        plan = plans[-1] if plans else None
+        soon = on + dt.timedelta(days=14)
+        rows.append(
+            CaseRow(
+                person,
+                latest.assessed_on,
+                latest.risk_band,
+                latest.setting,
+                latest.release_date,
+                plan.plan_id if plan else None,
+                plan.review_on if plan else None,
+                sum(1 for a in plan.actions if a.decision is None) if plan else 0,
+                sum(1 for t in plan.tasks if t.done_on is None and t.due_on <= soon) if plan else 0,
+            )
+        )
+    rows.sort(key=lambda r: (not r.due(on), r.review_on or dt.date.max, r.person))
+    caseload.audit.record(
+        caseload.actor,
+        "consultation",
+        object="own caseload",
+        purpose="manage the officer's own caseload",
+        detail={"persons": [r.person for r in rows]},
+    )
+    return rows
+
+
+def plan_person(caseload: Caseload, plan_id: int) -> str | None:
+    """The person a plan is for (None if there is no such plan); for need-to-know checks."""
+    plan = get_plan(caseload.store, plan_id)
+    return plan.person_id if plan else None

@@ -17,7 +17,7 @@ from justicelink.warehouse.port import Engine, open_warehouse, warehouse_exists
 if TYPE_CHECKING:
     from justicelink.app.reintegration import Caseload
 
-__all__ = ["read_catalogue"]
+__all__ = ["catalogue_from_rows", "read_catalogue"]
 
 
 class _Limits(BaseModel):
@@ -76,9 +76,21 @@ def read_catalogue(
     with open_warehouse(warehouse, read_only=True, engine=engine) as wh:
         programmes = wh.read_table("programme").to_pylist()
         participations = wh.read_table("participation").to_pylist()
+    return catalogue_from_rows(caseload, programmes, participations, extra, str(warehouse))
+
+
+def catalogue_from_rows(
+    caseload: Caseload,
+    programmes: list[dict[str, Any]],
+    participations: list[dict[str, Any]],
+    extra: dict[str, _Limits] | None = None,
+    source: str = "the warehouse",
+) -> list[Programme]:
+    """The catalogue from the warehouse's ``programme`` and ``participation`` rows."""
+    extra = extra or {}
     if not programmes:
         raise ReintegrationError(
-            f"{warehouse}: the programme table is empty (ingest a provider's programme file)"
+            f"{source}: the programme table is empty (ingest a provider's programme file)"
         )
     key_of = {p["programme_id"]: p["programme_key"] for p in programmes}
     in_use: dict[str, int] = {}

@@ -140,19 +140,28 @@ def read_answers(path: Path, instrument: Instrument) -> tuple[Answers, Assessmen
         raise ReintegrationError(f"{path}: malformed answers file: {first}") from None
     except UnicodeDecodeError:
         raise ReintegrationError(f"{path}: not UTF-8 text") from None
+    return answers_from(raw, instrument, str(path))
+
+
+def answers_from(raw: object, instrument: Instrument, source: str) -> tuple[Answers, Assessment]:
+    """Check answers given as a mapping (a file's, or a web form's) against the instrument.
+
+    Raises:
+        ReintegrationError: as :func:`read_answers`, naming ``source``.
+    """
     if not isinstance(raw, dict):
-        raise ReintegrationError(f"{path}: expected a mapping with 'person' and 'scores'")
+        raise ReintegrationError(f"{source}: expected a mapping with 'person' and 'scores'")
     try:
         answers = Answers.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
         first_error = max(errors, key=lambda e: len(e["loc"]))
         message = str(first_error["msg"]).removeprefix("Value error, ")
-        raise ReintegrationError(f"{path}: {_location(first_error['loc'])}: {message}") from None
+        raise ReintegrationError(f"{source}: {_location(first_error['loc'])}: {message}") from None
     try:
         return answers, assessment_of(answers, instrument)
     except ReintegrationError as exc:
-        raise ReintegrationError(f"{path}: {exc}") from None
+        raise ReintegrationError(f"{source}: {exc}") from None
 
 
 def assessment_of(answers: Answers, instrument: Instrument) -> Assessment:

@@ -301,3 +301,15 @@ def places_in_use(store: Store) -> dict[str, int]:
             .group_by(ReintAction.programme_key)
         ).all()
         return {str(key): int(n) for key, n in rows}
+
+
+def officer_persons(store: Store, officer: str) -> list[str]:
+    """The persons an officer has assessed, in order of id."""
+    with store.session() as session:
+        rows = session.execute(
+            select(ReintAssessment.person_id)
+            .where(ReintAssessment.officer == officer)
+            .distinct()
+            .order_by(ReintAssessment.person_id)
+        ).all()
+        return [str(r[0]) for r in rows]
