@@ -186,6 +186,8 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
     assert [n["domain"] for n in plan["not_targeted"]] == ["attitudes"]
     assert plan["review_on"] == "2026-12-31"  # 30 days for high risk
     assert plan["handover"][0] == {
+        "ordinal": 1,
+        "done_on": None,
         "due_on": "2026-12-01",
         "responsible": "probation",
         "task": "Allocate a probation officer and hold a first meeting in prison",
@@ -223,6 +225,10 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
         assert failed.exit_code == 1 and message in failed.stderr
         assert "Traceback" not in failed.stderr and failed.stderr.strip().count("\n") == 0
 
+    # The first handover task done (by the prison officer).
+    run_cli("plan", "done", pid, "1", "--on", "2026-12-03", "--as", "prison_officer", *DB,
+            cwd=root)  # fmt: skip
+
     # 5. Show: JSON, text and a printable HTML page.
     purpose = ("--purpose", "prepare the release planning meeting")
     shown = json.loads(
@@ -235,6 +241,8 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
         ("rejected", "already in treatment"),
     ]
     assert shown["plan"]["actions"][1]["edits"] == {"start_after": ["2027-03-01", "2027-03-08"]}
+    assert shown["plan"]["handover"][0]["done_on"] == "2026-12-03"
+    assert [t["done_on"] for t in shown["plan"]["handover"][1:]] == [None] * 7
     assert [a["assessment_id"] for a in shown["assessments"]] == [
         one["assessment_id"],
         two["assessment_id"],
@@ -259,18 +267,23 @@ def test_assess_propose_decide_show_and_the_audit_log(country: Path) -> None:
         "alteration",
         "alteration",
         "alteration",
+        "alteration",
         "consultation",
         "consultation",
     ]
-    assert [o.split(": ", 1)[1] for _, o in steps[:6]] == [
+    assert [o.split(": ", 1)[1] for _, o in steps[:7]] == [
         f"needs assessment {one['assessment_id']}",
         f"needs assessment {two['assessment_id']}",
         f"plan {pid} proposed",
         f"plan {pid} action 1 accepted",
         f"plan {pid} action 2 edited",
         f"plan {pid} action 3 rejected",
+        f"plan {pid} task 1 done",
     ]
     person_rows = [r for r in rows if r[1] and "P-TEST-1" in r[1]]
-    assert all(r[2] and r[3] == "probation_officer" for r in person_rows)
+    assert all(r[2] for r in person_rows)
+    assert [r[3] for r in person_rows] == ["probation_officer"] * 6 + ["prison_officer"] + [
+        "probation_officer"
+    ] * 2
     assert person_rows[-1][2] == "prepare the release planning meeting"
     run_cli("audit", "verify", *DB, cwd=root)

@@ -10,12 +10,19 @@ programme catalogue from the warehouse concerns no person and is not logged.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from justicelink.app.reintegration_caseload import (
+    OFFICER_ROLES,
+    Caseload,
+    CaseRow,
+    caseload_of,
+    cli_actor,
+    on_caseload,
+    plan_person,
+)
 from justicelink.app.reintegration_catalogue import read_catalogue
 from justicelink.app.reintegration_views import AssessResult, PersonPlan, ProposeResult
 from justicelink.errors import ReintegrationError
@@ -33,8 +40,6 @@ from justicelink.reintegration.instrument import Instrument, load_instrument
 from justicelink.reintegration.riskband import read_risk
 from justicelink.reintegration.rnr import Programme, propose
 from justicelink.risk.serialise import load_model
-from justicelink.store.audit import Actor, AuditLog
-from justicelink.store.db import Store
 from justicelink.store.reintegration import (
     StoredAction,
     StoredAssessment,
@@ -43,16 +48,18 @@ from justicelink.store.reintegration import (
     add_assessment,
     add_plan,
     assessments_of,
+    complete_task,
     decide,
     get_plan,
-    officer_persons,
     plans_of,
 )
 from justicelink.warehouse.port import Engine
 
 __all__ = [
     "DECISIONS",
+    "OFFICER_ROLES",
     "AssessResult",
+    "CaseRow",
     "Caseload",
     "PersonPlan",
     "ProposeResult",
@@ -66,33 +73,14 @@ __all__ = [
     "propose_plan",
     "read_catalogue",
     "show_person",
+    "task_done",
 ]
 
 DECISIONS = ("accepted", "edited", "rejected")
-OFFICER_ROLES = ("probation_officer", "prison_officer")
 ASSESS_PURPOSE = "record a needs assessment for a reintegration plan"
 PROPOSE_PURPOSE = "propose a reintegration plan from the latest assessment"
 DECIDE_PURPOSE = "decide on a proposed action of a reintegration plan"
-
-
-def cli_actor(role: str = "probation_officer", agency_id: str | None = None) -> Actor:
-    """Who runs a CLI command: the operating-system account, as an officer of ``role``."""
-    if role not in OFFICER_ROLES:
-        raise ReintegrationError(f"--as {role}: choose one of {', '.join(OFFICER_ROLES)}")
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        name = "unknown"
-    return Actor(f"cli:{name}", role, agency_id)
-
-
-@dataclass(frozen=True)
-class Caseload:
-    """The store holding assessments and plans, its audit log, and who is acting."""
-
-    store: Store
-    audit: AuditLog
-    actor: Actor
+TASK_PURPOSE = "record a release handover task as done"
 
 
 def _record(
@@ -443,67 +431,30 @@ def show_person(
     )
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    """A person on an officer's caseload, with what is due."""
+def task_done(
+    caseload: Caseload,
+    plan_id: int,
+    ordinal: int,
+    *,
+    on: dt.date,
+    purpose: str = TASK_PURPOSE,
+) -> None:
+    """Record a handover task of a plan as done on a day (audited).
 
-    person: str
-    assessed_on: dt.date
-    risk_band: str | None
-    setting: str
-    release_date: dt.date | None
-    plan_id: int | None
-    review_on: dt.date | None
-    undecided: int
-    tasks_due: int
-
-    def due(self, on: dt.date) -> bool:
-        """A review is due, or a handover task falls due within 14 days."""
-        return (self.review_on is not None and self.review_on <= on) or self.tasks_due > 0
-
-
-def on_caseload(caseload: Caseload, person: str) -> bool:
-    """Whether the acting officer has assessed the person (their caseload: need to know)."""
-    return person in officer_persons(caseload.store, caseload.actor.user_name or "")
-
-
-def caseload_of(caseload: Caseload, *, on: dt.date | None = None) -> list[CaseRow]:
-    """The acting officer's caseload, due reviews and tasks first; audited.
-
-    A person is on an officer's caseload when the officer recorded an assessment of them.
+    Raises:
+        ReintegrationError: no such plan or task.
     """
-    on = on or dt.date.today()
-    rows = []
-    for person in officer_persons(caseload.store, caseload.actor.user_name or ""):
-        latest = assessments_of(caseload.store, person)[-1]
-        plans = plans_of(caseload.store, person)
-        plan = plans[-1] if plans else None
-        soon = on + dt.timedelta(days=14)
-        rows.append(
-            CaseRow(
-                person,
-                latest.assessed_on,
-                latest.risk_band,
-                latest.setting,
-                latest.release_date,
-                plan.plan_id if plan else None,
-                plan.review_on if plan else None,
-                sum(1 for a in plan.actions if a.decision is None) if plan else 0,
-                sum(1 for t in plan.tasks if t.done_on is None and t.due_on <= soon) if plan else 0,
-            )
-        )
-    rows.sort(key=lambda r: (not r.due(on), r.review_on or dt.date.max, r.person))
-    caseload.audit.record(
-        caseload.actor,
-        "consultation",
-        object="own caseload",
-        purpose="manage the officer's own caseload",
-        detail={"persons": [r.person for r in rows]},
-    )
-    return rows
-
-
-def plan_person(caseload: Caseload, plan_id: int) -> str | None:
-    """The person a plan is for (None if there is no such plan); for need-to-know checks."""
+    purpose = clean_purpose(purpose)
     plan = get_plan(caseload.store, plan_id)
-    return plan.person_id if plan else None
+    if plan is None:
+        raise ReintegrationError(f"no plan {plan_id}")
+    if not complete_task(caseload.store, plan_id, ordinal, on):
+        raise ReintegrationError(f"plan {plan_id} has no handover task {ordinal}")
+    _record(
+        caseload,
+        "alteration",
+        plan.person_id,
+        f"plan {plan_id} task {ordinal} done",
+        purpose,
+        done_on=on.isoformat(),
+    )

@@ -100,7 +100,13 @@ def plan_json(plan: StoredPlan) -> dict[str, Any]:
         ],
         "not_targeted": [{"domain": d, "reason": r} for d, r in plan.not_targeted],
         "handover": [
-            {"due_on": t.due_on.isoformat(), "responsible": t.responsible, "task": t.task}
+            {
+                "ordinal": t.ordinal,
+                "due_on": t.due_on.isoformat(),
+                "responsible": t.responsible,
+                "task": t.task,
+                "done_on": t.done_on.isoformat() if t.done_on else None,
+            }
             for t in plan.tasks
         ],
     }

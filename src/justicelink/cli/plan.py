@@ -302,6 +302,43 @@ def decide_command(
     )
 
 
+@app.command("done")
+def done_command(
+    plan: Annotated[int, typer.Argument(help="The plan's number.")],
+    task: Annotated[int, typer.Argument(help="The handover task's number within the plan.")],
+    on: Annotated[str | None, typer.Option(help="Done on (YYYY-MM-DD; default today).")] = None,
+    purpose: Annotated[str, _purpose("record a release handover task as done")] = "",
+    role: ROLE = "prison_officer",
+    agency: AGENCY = None,
+    db: DB = DEFAULT_URL,
+    audit_key: AUDIT_KEY = None,
+) -> None:
+    """Record a prison-to-probation handover task as done.
+
+    Example:
+
+        justicelink plan done 1 3 --on 2027-01-10
+    """
+    with user_errors():
+        import datetime as dt
+
+        from justicelink.app.reintegration import TASK_PURPOSE, task_done
+        from justicelink.errors import ReintegrationError
+
+        try:
+            day = dt.date.fromisoformat(on) if on else dt.date.today()
+        except ValueError:
+            raise ReintegrationError(f"--on {on!r} is not a date (YYYY-MM-DD)") from None
+        task_done(
+            _caseload(db, audit_key, role, agency),
+            plan,
+            task,
+            on=day,
+            purpose=purpose or TASK_PURPOSE,
+        )
+    out.print(f"Plan {plan}, handover task {task}: done on {day.isoformat()}.", highlight=False)
+
+
 @app.command("show")
 def show_command(
     person: Annotated[str, typer.Argument(help="The person's id.")],

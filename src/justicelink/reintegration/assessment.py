@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -115,7 +115,6 @@ class Assessment:
     risk_source: str | None = None
     instrument: str = ""
     assessment_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def read_answers(path: Path, instrument: Instrument) -> tuple[Answers, Assessment]:

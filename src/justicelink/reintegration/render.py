@@ -79,7 +79,9 @@ def as_text(doc: dict[str, Any]) -> str:
     if plan["handover"]:
         lines.append("Handover from prison to probation:")
         lines.extend(
-            f"  by {t['due_on']}  {t['responsible']:<10} {t['task']}" for t in plan["handover"]
+            f"  {t['ordinal']}. by {t['due_on']}  {t['responsible']:<10} {t['task']}"
+            + (f"  (done {t['done_on']})" if t["done_on"] else "")
+            for t in plan["handover"]
         )
     return "\n".join(lines) + "\n"
 

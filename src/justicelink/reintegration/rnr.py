@@ -157,7 +157,6 @@ def propose(
         for d in rest
     ]
     domains = {d.id: d for d in instrument.domains}
-    taken: dict[str, int] = {}  # places this plan takes, per programme
     chosen: dict[str, list[str]] = {}  # programme key -> needs it covers, in order
     casework: list[str] = []
     excluded: dict[str, list[str]] = {}
@@ -183,7 +182,6 @@ def propose(
             continue
         best = min(candidates)[-1]
         chosen[best.key] = [need.domain]
-        taken[best.key] = 1
     by_key = {p.key: p for p in catalogue}
     shares = {d.domain: d for d in targets}
     proposals: list[Proposal] = []

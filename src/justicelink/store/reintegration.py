@@ -313,3 +313,15 @@ def officer_persons(store: Store, officer: str) -> list[str]:
             .order_by(ReintAssessment.person_id)
         ).all()
         return [str(r[0]) for r in rows]
+
+
+def complete_task(store: Store, plan_id: int, ordinal: int, done_on: dt.date) -> bool:
+    """Mark a handover task done; False if the plan has no such task."""
+    with store.session() as session:
+        row = session.execute(
+            select(ReintTask).where(ReintTask.plan_id == plan_id, ReintTask.ordinal == ordinal)
+        ).scalar_one_or_none()
+        if row is None:
+            return False
+        row.done_on = done_on
+        return True
