@@ -18,9 +18,11 @@ refines, so callers may catch either::
     ├── RiskModelError (ValueError)      a risk model cannot be fitted, read or applied as asked
     ├── AuthError (PermissionError)      a sign-in failed (wrong password or code, locked out)
     ├── InputError (ValueError)          typed text breaks a rule (purpose, password, name)
-    └── CooperationError (ValueError)    a cooperation request or reference file is unusable
-        └── ExchangeError                a package cannot be opened: altered, not for this
-                                         key, or signed by a key not registered
+    ├── CooperationError (ValueError)    a cooperation request or reference file is unusable
+    │   └── ExchangeError                a package cannot be opened: altered, not for this
+    │                                    key, or signed by a key not registered
+    └── ReintegrationError (ValueError)  a needs instrument, an assessment's answers or a
+                                         plan decision is unusable
 
 The CLI turns any of these into one line on stderr and exit code 1.
 """
@@ -94,3 +96,7 @@ class CooperationError(ValueError, JusticelinkError):
 
 class ExchangeError(CooperationError):
     """A cooperation package cannot be packed or opened: altered, or a key is missing."""
+
+
+class ReintegrationError(ValueError, JusticelinkError):
+    """A needs instrument, an assessment's answers, a plan or a decision on it is unusable."""

@@ -64,7 +64,9 @@ def server(
     db = f"sqlite:///{root / 'store.sqlite'}"
     port = _free_port()
     links = {}
-    for name, role in (("ana", "analyst"), ("rev", "linkage_reviewer"), ("aud", "auditor")):
+    users = (("ana", "analyst"), ("rev", "linkage_reviewer"), ("aud", "auditor"),
+             ("pro", "probation_officer"), ("aud2", "auditor"))  # fmt: skip
+    for name, role in users:
         added = _cli("users", "add", name, "--role", role, "--db", db, "--password-stdin",
                      "--json", "--base-url", f"http://127.0.0.1:{port}",
                      cwd=root, stdin=PASSWORD + "\n")  # fmt: skip
@@ -77,7 +79,7 @@ def server(
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+    for _ in range(600):  # a loaded machine warms the warehouse slowly
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1).close()
             break
@@ -169,4 +171,51 @@ def test_sign_in_dashboard_review_and_its_audit_entry(
         page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
         browser.close()
     # The stylesheet and every asset came from the app itself: CSP would report otherwise.
+    assert errors == []
+
+
+def test_an_officer_signs_in_assesses_and_saves_a_plan_and_the_audit_log_shows_each_step(
+    server: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    server, links = server  # type: ignore[assignment]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+        _enrol(page, links["pro"])
+        assert page.url == server + "/caseload"
+        page.click("text=Record an assessment")
+        page.fill("input[name=person]", "P-BROWSER")
+        page.select_option("select[name=sex]", "male")
+        page.fill("input[name=date_of_birth]", "1990-05-01")
+        page.select_option("select[name=setting]", "community")
+        page.select_option("select[name=risk_band]", "high")
+        # Hand-worked: attitudes 4/4 and accommodation 2/2 are the highest needs.
+        for item, score in (("AT1", "2"), ("AT2", "2"), ("AC1", "2")):
+            page.select_option(f"select[name=score_{item}]", score)
+        page.fill("input[name=note_AC1]", "sleeping at a friend's")
+        page.click("button:has-text('Record the assessment')")
+        assert "/caseload/person/P-BROWSER" in page.url
+        assert page.locator("h1").inner_text() == "Reintegration record of P-BROWSER"
+        page.click("button:has-text('Propose a plan')")
+        first = page.locator("form[action*='/caseload/plan/']").first
+        first.locator("input[name=reason]").fill("agreed at the first meeting")
+        first.locator("button:has-text('Save decision')").click()
+        assert page.locator("text=accepted: agreed at the first meeting").count() == 1
+        page.screenshot(path=str(tmp_path / "plan.png"), full_page=True)
+        _sign_out(page)
+
+        _enrol(page, links["aud2"])
+        rows = page.locator("table.audit tbody tr").filter(has_text="P-BROWSER")
+        texts = [" ".join(r) for r in (row.locator("td").all_inner_texts()
+                                       for row in rows.all())]  # fmt: skip
+        assert any("pro" in t and "alteration" in t and "needs assessment" in t for t in texts)
+        assert any("alteration" in t and "proposed" in t for t in texts)
+        assert any("alteration" in t and "action 1 accepted" in t for t in texts)
+        assert any("consultation" in t and "reintegration record" in t for t in texts)
+        browser.close()
     assert errors == []

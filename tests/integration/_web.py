@@ -28,6 +28,8 @@ USERS = {
     "linkage_reviewer": ("rev", None),
     "auditor": ("aud", None),
     "admin": ("adm", None),
+    "probation_officer": ("pro", None),
+    "prison_officer": ("pri", None),
 }
 
 

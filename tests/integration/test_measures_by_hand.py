@@ -349,3 +349,43 @@ def test_a_remand_spell_ends_at_its_discharge_from_remand(tmp_path: Path) -> Non
     rows = _rows(_warehouse(tmp_path, events), pretrial_detention_days)
     total = next(r for r in rows if r["sex"] == "total" and r["age_group"] == "total")
     assert (total["year"], total["denominator"], total["value"]) == (2020, 2, (51 + 10) / 2)
+
+
+def test_alternatives_to_imprisonment_and_diversion_by_hand(tmp_path: Path) -> None:
+    from justicelink.measures.catalogue import diversion_share, non_custodial_sentence_share
+
+    day = D(2021, 5, 1)
+    young = {"dob": D(2005, 1, 1)}  # 16 on the day
+    events = [
+        # Sentences: adult custody, adult fine, juvenile (female) community; licence is
+        # supervision, not a sentence.
+        ("P", "sentence", day, "custody", None, None, None),
+        ("Q", "sentence", day, "fine", None, None, None),
+        ("R", "sentence", day, "community", None, None, None),
+        ("S", "sentence", day, "licence", None, None, None),
+        # Decisions: juvenile caution and diversion (diverted), juvenile prosecution, an adult
+        # prosecution; a discontinued case counts in neither part.
+        ("J1", "caution", day, None, None, None, None),
+        ("J2", "prosecution_decision", day, "diverted", None, None, None),
+        ("J3", "prosecution_decision", day, "prosecuted", None, None, None),
+        ("A1", "prosecution_decision", day, "discontinued", None, None, None),
+        ("A2", "prosecution_decision", day, "prosecuted", None, None, None),
+    ]
+    people = {"R": {**young, "sex": "female"}, "J1": young, "J2": young, "J3": young}
+    path = _warehouse(tmp_path, events, people=people)
+
+    def cell(rows: list[dict[str, Any]], sex: str, group: str) -> tuple[int, int]:
+        row = next(
+            r for r in rows if r["year"] == 2021 and r["sex"] == sex and r["age_group"] == group
+        )
+        return int(row["numerator"]), int(row["denominator"])
+
+    sentences = _rows(path, non_custodial_sentence_share)
+    assert cell(sentences, "total", "total") == (2, 3)
+    assert cell(sentences, "total", "adult") == (1, 2)
+    assert cell(sentences, "female", "juvenile") == (1, 1)
+    assert cell(sentences, "male", "total") == (1, 2)
+    diversion = _rows(path, diversion_share)
+    assert cell(diversion, "total", "juvenile") == (2, 3)
+    assert cell(diversion, "total", "adult") == (0, 1)
+    assert cell(diversion, "total", "total") == (2, 4)

@@ -11,9 +11,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from justicelink.web import api, auth, evaluation, pages
+from justicelink.web import api, auth, evaluation, pages, reintegration
 
 AGGREGATES = {"analyst", "agency_officer", "linkage_reviewer"}
+# Probation and prison officers: their own caseload (the persons they assessed) only.
+OFFICERS = {"probation_officer", "prison_officer"}
 MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/dashboard"): AGGREGATES,
     ("GET", "/quality"): {"analyst", "linkage_reviewer"},
@@ -33,6 +35,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/persons/{person_id}"): {"agency_officer"},
     ("GET", "/api/review"): {"linkage_reviewer"},
     ("GET", "/api/audit"): {"auditor"},
+    ("GET", "/caseload"): OFFICERS,
+    ("GET", "/caseload/assess"): OFFICERS,
+    ("POST", "/caseload/assess"): OFFICERS,
+    ("GET", "/caseload/person/{person_id}"): OFFICERS,
+    ("POST", "/caseload/person/{person_id}/propose"): OFFICERS,
+    ("POST", "/caseload/plan/{plan_id}/{ordinal}"): OFFICERS,
 }
 # Open to anyone (signing in, enrolling by a link) or to any signed-in role (the start
 # page, one's own password, signing out).
@@ -63,6 +71,7 @@ def _routes(web: WebApp) -> set[tuple[str, str]]:
     found = set()
     routes = [*web.app.routes, *auth.router.routes, *pages.router.routes, *api.router.routes]
     routes += evaluation.router.routes
+    routes += reintegration.router.routes
     for route in routes:
         if isinstance(route, APIRoute | Route):
             found |= {(m, route.path) for m in (route.methods or set()) - {"HEAD"}}
@@ -73,9 +82,53 @@ def test_the_matrix_covers_every_route(web: WebApp) -> None:
     assert _routes(web) == set(MATRIX) | OPEN
 
 
-def _request(client: TestClient, web: WebApp, method: str, path: str) -> int:
+ANSWERS = {
+    "person": "P-ROLES",
+    "sex": "male",
+    "date_of_birth": "1990-01-01",
+    "setting": "community",
+    "assessed_on": "2026-12-01",
+    "risk_band": "medium",
+    "score_EE1": "2",
+    "score_EE2": "2",
+}
+
+
+def _caseload_plan(web: WebApp, name: str, role: str) -> int:
+    """A person on ``name``'s caseload with a plan (the officer assessed them): its plan id."""
+    from justicelink.app import reintegration as reint
+    from justicelink.app.reintegration_catalogue import catalogue_from_rows
+    from justicelink.store.audit import Actor
+
+    caseload = reint.Caseload(web.store, web.audit, Actor(name, role))
+    if not reint.on_caseload(caseload, "P-ROLES"):
+        form = {k: v for k, v in ANSWERS.items() if not k.startswith("score_")}
+        form["scores"] = {k.removeprefix("score_"): int(v) for k, v in ANSWERS.items()
+                          if k.startswith("score_")}  # fmt: skip
+        reint.assess_answers(caseload, form)
+        evidence = web.app.state.evidence
+        catalogue = catalogue_from_rows(
+            caseload, evidence.table_rows("programme"), evidence.table_rows("participation")
+        )
+        return reint.propose_plan(caseload, "P-ROLES", catalogue=catalogue).plan.plan_id
+    return max(p.plan_id for p in reint.plans_of(caseload.store, "P-ROLES"))
+
+
+def _request(client: TestClient, web: WebApp, method: str, path: str, role: str = "") -> int:
     person = web.app.state.evidence.find_person("police", "EP0000001")
     pair = web.app.state.evidence.uncertain_pairs(low=0.0, high=1.0, limit=1)[0]
+    if path.startswith("/caseload/"):
+        plan_id = _caseload_plan(web, USERS[role][0], role) if role in USERS else 1
+        concrete = path.format(person_id="P-ROLES", plan_id=plan_id, ordinal=1)
+        if method == "GET":
+            query = {"purpose": "testing the role matrix"} if "person" in path else {}
+            return client.get(concrete, params=query, follow_redirects=False).status_code
+        data = {"csrf_token": csrf_of(_any_form(client))}
+        if path == "/caseload/assess":
+            data |= ANSWERS
+        elif "plan" in path:
+            data |= {"decision": "accepted", "reason": "agreed in the role matrix test"}
+        return client.post(concrete, data=data, follow_redirects=False).status_code
     concrete = path.format(person_id=person, name="unsentenced_share", token="gone")
     if path == "/admin/users/{name}":
         concrete = "/admin/users/ana"
@@ -110,7 +163,7 @@ def test_every_role_gets_exactly_what_it_may(web: WebApp, role: str) -> None:
         sign_in(client, web, name)
         for (method, path), roles in sorted(MATRIX.items()):
             before = web.audit.entries(limit=1)[0].seq
-            status = _request(client, web, method, path)
+            status = _request(client, web, method, path, role)
             if role in roles:
                 # A download of an evaluation no longer kept: allowed, and not found.
                 gone = path == "/evaluate/{token}/{name}"

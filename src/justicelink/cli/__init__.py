@@ -16,6 +16,7 @@ from justicelink.cli import ingest as ingest_cmd
 from justicelink.cli import link as link_cmd
 from justicelink.cli import mapping as mapping_cmd
 from justicelink.cli import measures as measures_cmd
+from justicelink.cli import plan as plan_cmd
 from justicelink.cli import query as query_cmd
 from justicelink.cli import report as report_cmd
 from justicelink.cli import risk as risk_cmd
@@ -38,6 +39,8 @@ app = typer.Typer(
         "    justicelink report --out report.html\n\n"
         "Did a programme work? (a matched comparison of its participants)\n\n"
         "    justicelink evaluate --participants list.csv --programme NAME\n\n"
+        "Needs assessment and reintegration plans, for probation and prison officers:\n\n"
+        "    justicelink plan assess answers.yaml\n\n"
         "The web app (create a user, who enrols by the link printed, then serve):\n\n"
         "    justicelink users add ana --role analyst --password-stdin\n\n"
         "    justicelink serve --warehouse demo/justicelink.duckdb\n\n"
@@ -62,6 +65,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(coop_cmd.app, name="coop")
 app.add_typer(risk_cmd.app, name="risk")
+app.add_typer(plan_cmd.app, name="plan")
 
 
 def main() -> None:

@@ -289,6 +289,45 @@ pretrial_detention_days = Measure(
     unit="days",
 )
 
+# Alternatives to imprisonment (Tokyo Rules) and diversion of juveniles (Beijing Rules art. 11).
+non_custodial_sentence_share = Measure(
+    name="non_custodial_sentence_share",
+    title="Share of sentences that are non-custodial (alternatives to imprisonment)",
+    counting_unit="a sentence passed on a person record",
+    period="calendar year of the sentence",
+    inclusions=(
+        "suspended custodial sentences, community sentences, fines and other non-custodial "
+        "sentences, over all sentences including immediate custody"
+    ),
+    exclusions="supervision on licence after custody; sentences whose type was not mapped",
+    units="sentence",
+    dimensions=("year", "sex", "age_group"),
+    breakdowns=(("year",), ("year", "sex"), ("year", "age_group"), ("year", "sex", "age_group")),
+    statistic=Share(flag="non_custodial"),
+    unit="share",
+    source="UN Standard Minimum Rules for Non-custodial Measures (Tokyo Rules)",
+)
+
+diversion_share = Measure(
+    name="diversion_share",
+    title="Share of cases diverted from prosecution (juvenile diversion where age_group is "
+    "juvenile)",
+    counting_unit=(
+        "a case at the decision whether to take it to court: a police caution, or a "
+        "prosecution decision to prosecute or to divert"
+    ),
+    period="calendar year of the caution or decision",
+    inclusions="police cautions and decisions to divert, over those and decisions to prosecute",
+    exclusions="cases discontinued without further action; decisions whose outcome was not mapped",
+    units="diversion_case",
+    dimensions=("year", "sex", "age_group"),
+    breakdowns=(("year",), ("year", "sex"), ("year", "age_group"), ("year", "sex", "age_group")),
+    statistic=Share(flag="diverted"),
+    unit="share",
+    source="UN Standard Minimum Rules for the Administration of Juvenile Justice (Beijing "
+    "Rules), rule 11",
+)
+
 MEASURES: tuple[Measure, ...] = (
     police_recorded_offences,
     police_recorded_offences_by_area,
@@ -301,4 +340,6 @@ MEASURES: tuple[Measure, ...] = (
     legal_aid_before_first_hearing,
     days_charge_to_disposal,
     pretrial_detention_days,
+    non_custodial_sentence_share,
+    diversion_share,
 )

@@ -319,6 +319,34 @@ FROM (
 JOIN jl_person AS p ON p.person_id = d.person_id
 """
 
+# Sentences passed (one row per sentence event of a person record), with age at sentence.
+# Licence is supervision after custody, not a sentence; an unmapped outcome is left out.
+_SENTENCE = """
+SELECT year(e.event_date) AS year,
+       coalesce(r.sex, 'unknown') AS sex,
+       jl_adult_or_juvenile(jl_age(e.event_date, r.date_of_birth)) AS age_group,
+       CASE WHEN e.outcome = 'custody' THEN 0 ELSE 1 END AS non_custodial
+FROM case_event AS e
+LEFT JOIN person_record AS r ON r.record_id = e.record_id
+WHERE e.event_type = 'sentence' AND e.event_date IS NOT NULL
+  AND e.outcome IN ('custody', 'suspended', 'community', 'fine', 'other')
+"""
+
+# Cases at the decision to take them to court or not: a police caution, or a prosecution
+# decision to prosecute or to divert (a discontinued case goes nowhere and is neither).
+_DIVERSION_CASE = """
+SELECT year(e.event_date) AS year,
+       coalesce(r.sex, 'unknown') AS sex,
+       jl_adult_or_juvenile(jl_age(e.event_date, r.date_of_birth)) AS age_group,
+       CASE WHEN e.event_type = 'caution' OR e.outcome = 'diverted' THEN 1 ELSE 0 END
+           AS diverted
+FROM case_event AS e
+LEFT JOIN person_record AS r ON r.record_id = e.record_id
+WHERE e.event_date IS NOT NULL
+  AND (e.event_type = 'caution'
+       OR (e.event_type = 'prosecution_decision' AND e.outcome IN ('diverted', 'prosecuted')))
+"""
+
 UNITS: dict[str, str] = {
     "offence": _OFFENCE,
     "homicide_victim": _HOMICIDE_VICTIM,
@@ -329,4 +357,6 @@ UNITS: dict[str, str] = {
     "disposed_case": _DISPOSED_CASE,
     "remand_spell": _REMAND_SPELL,
     "stage_person": _STAGE_PERSON,
+    "sentence": _SENTENCE,
+    "diversion_case": _DIVERSION_CASE,
 }

@@ -1,4 +1,5 @@
-"""The operational store's tables: users, sign-in attempts, web sessions, the audit log.
+"""The operational store's tables: users, sign-in attempts, web sessions, the audit log,
+reintegration assessments and plans.
 
 The schema is created and changed only by the Alembic migrations under ``migrations/``;
 these classes are how the code reads and writes it.
@@ -11,7 +12,9 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -153,3 +156,107 @@ class AuditHead(Base):
     purged_through: Mapped[int] = mapped_column(Integer, default=0)
     # HMAC of (seq, entry_hash, purged_through) under the audit key (not in the database).
     mac: Mapped[str | None] = mapped_column(String(64))
+
+
+# Reintegration: needs assessments, plans, their actions and handover tasks (migration 0004).
+# Storage keeps plain values; the rules that make them live in justicelink.reintegration.
+
+
+class ReintAssessment(Base):
+    """One needs assessment of one person, with the risk reading it was made with."""
+
+    __tablename__ = "reint_assessment"
+    __table_args__ = (Index("ix_reint_assessment_person", "person_id"),)
+
+    assessment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64))
+    instrument: Mapped[str] = mapped_column(String(130))  # "name version"
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    age: Mapped[int] = mapped_column(Integer)
+    juvenile: Mapped[bool] = mapped_column(Boolean)
+    setting: Mapped[str] = mapped_column(String(20))
+    release_date: Mapped[dt.date | None] = mapped_column(Date)
+    risk_score: Mapped[int | None] = mapped_column(Integer)
+    risk_probability: Mapped[float | None] = mapped_column(Float)
+    risk_band: Mapped[str | None] = mapped_column(String(10))
+    # "officer", or the model file and its SHA-256 (with the score's terms, as JSON).
+    risk_source: Mapped[str | None] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReintItem(Base):
+    """One item's score and the officer's evidence note."""
+
+    __tablename__ = "reint_item"
+    __table_args__ = (Index("ix_reint_item_assessment", "assessment_id"),)
+
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("reint_assessment.assessment_id", ondelete="CASCADE")
+    )
+    item_id: Mapped[str] = mapped_column(String(40))
+    domain: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReintPlan(Base):
+    """A plan proposed from an assessment; the officer decides on each of its actions."""
+
+    __tablename__ = "reint_plan"
+    __table_args__ = (Index("ix_reint_plan_person", "person_id"),)
+
+    plan_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(64))
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("reint_assessment.assessment_id", ondelete="CASCADE")
+    )
+    risk_band: Mapped[str] = mapped_column(String(10))
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    # JSON: the needs not targeted, with why.
+    not_targeted: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReintAction(Base):
+    """A proposed action and the officer's decision on it (accepted, edited or rejected)."""
+
+    __tablename__ = "reint_action"
+    __table_args__ = (Index("ix_reint_action_plan", "plan_id"),)
+
+    action_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    needs: Mapped[str] = mapped_column(Text)  # domain ids, "; "-separated
+    responsible: Mapped[str] = mapped_column(String(30))
+    programme_key: Mapped[str | None] = mapped_column(String(60))
+    programme_name: Mapped[str | None] = mapped_column(Text)
+    start_after: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # JSON: what an edit changed ({field: [before, after]}).
+    edits: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReintTask(Base):
+    """A handover task of a plan, due some days before release."""
+
+    __tablename__ = "reint_task"
+    __table_args__ = (Index("ix_reint_task_plan", "plan_id"),)
+
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("reint_plan.plan_id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    task: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(30))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)

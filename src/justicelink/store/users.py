@@ -34,6 +34,10 @@ ROLES: dict[str, str] = {
     "linkage_reviewer": "settles uncertain links between records",
     "auditor": "the audit log, and no personal data beyond it",
     "admin": "user accounts; no case data",
+    "probation_officer": "needs assessments and reintegration plans of the officer's own "
+    "caseload (the persons they assessed)",
+    "prison_officer": "needs assessments, plans and release handover of the officer's own "
+    "caseload (the persons they assessed)",
 }
 ENROLMENT_VALID = dt.timedelta(hours=72)
 # argon2id with the RFC 9106 "second recommended" parameters (64 MiB, 3 passes): the

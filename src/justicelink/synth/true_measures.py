@@ -287,3 +287,55 @@ def pretrial_detention(
                 end = min(after)
                 lengths[end.year].append((end - start).days)
     return {str(y): _median(v) for y, v in sorted(lengths.items())}
+
+
+def _age(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def alternatives_to_imprisonment(
+    person: Sequence[str],
+    event_type: Sequence[str],
+    event_date: Sequence[dt.date],
+    outcome: Sequence[str],
+    sex: dict[str, str],
+    born: dict[str, dt.date],
+) -> dict[str, dict[str, object]]:
+    """Non-custodial sentences and diversion from prosecution, from the true events.
+
+    - ``non_custodial_sentence_share``: sentences (custody, suspended, community, fine or
+      other) that are not immediate custody;
+    - ``diversion_share``: cautions and decisions to divert, over cautions, decisions to
+      divert and decisions to prosecute (a discontinued case is neither).
+
+    Each: ``by_year`` (the share, by year of the event) and ``cells`` (``SEX/AGE_GROUP`` ->
+    ``[numerator, denominator]`` over the whole window), age at the event (juvenile < 18).
+    """
+    counts: dict[str, dict[tuple[str, str], list[int]]] = {
+        "non_custodial_sentence_share": defaultdict(lambda: [0, 0]),
+        "diversion_share": defaultdict(lambda: [0, 0]),
+    }
+    years: dict[str, dict[int, list[int]]] = {
+        "non_custodial_sentence_share": defaultdict(lambda: [0, 0]),
+        "diversion_share": defaultdict(lambda: [0, 0]),
+    }
+    for who, kind, day, result in zip(person, event_type, event_date, outcome, strict=True):
+        if kind == "sentence" and (result == "custody" or result in NON_CUSTODIAL):
+            name, flag = "non_custodial_sentence_share", result in NON_CUSTODIAL
+        elif kind == "caution" or (
+            kind == "prosecution_decision" and result in ("diverted", "prosecuted")
+        ):
+            name, flag = "diversion_share", result != "prosecuted"
+        else:
+            continue
+        group = "juvenile" if _age(born[who], day) < 18 else "adult"
+        for cell in (counts[name][(sex[who], group)], years[name][day.year]):
+            cell[0] += int(flag)
+            cell[1] += 1
+    return {
+        name: {
+            "by_year": {str(y): round(n / d, 6) for y, (n, d) in sorted(years[name].items()) if d},
+            "cells": {f"{s}/{g}": list(v) for (s, g), v in sorted(counts[name].items())},
+        }
+        for name in counts
+    }

@@ -227,6 +227,10 @@ def _write_true_measures(
         "proven_reoffending_rate_quarter": reoffending["quarter"],
         "proven_reoffending_rate_calendar_year": reoffending["calendar_year"],
     }
+    sexes = {who: "female" if w.persons.sex[int(who)] == 1 else "male" for who in born}
+    measures.update(
+        true_measures.alternatives_to_imprisonment(persons, kinds, dates, outcomes, sexes, born)
+    )
     path.write_text(
         json.dumps({"headline": headline, "measures": measures}, indent=2) + "\n",
         encoding="utf-8",

@@ -23,7 +23,7 @@ from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
 from justicelink.store.signin import prune_attempts
 from justicelink.store.users import get_account
-from justicelink.web import api, auth, evaluation, pages
+from justicelink.web import api, auth, evaluation, pages, reintegration
 from justicelink.web.casework import RateLimitedError
 from justicelink.web.data import Evidence
 from justicelink.web.denials import Denials
@@ -233,6 +233,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(evaluation.router)
     app.include_router(api.router)
+    app.include_router(reintegration.router)
     if trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
     return app

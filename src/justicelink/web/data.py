@@ -209,6 +209,12 @@ class Evidence:
             rows = self._warehouse.fetch(exp.select("agency_id", "name").from_("agency"))
         return {str(a): str(n) for a, n in rows}
 
+    def table_rows(self, name: str) -> list[dict[str, Any]]:
+        """Every row of a small reference table (the programme catalogue)."""
+        with self._lock:
+            rows: list[dict[str, Any]] = self._warehouse.read_table(name).to_pylist()
+        return rows
+
     def uncertain_pairs(self, *, low: float, high: float, limit: int) -> list[dict[str, Any]]:
         with self._lock:
             rows = uncertain_pairs(self._warehouse, low=low, high=high, limit=limit)

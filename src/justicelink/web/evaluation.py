@@ -89,9 +89,7 @@ def shelf_of(request: Request) -> Shelf:
     return shelf
 
 
-def _form(
-    request: Request, who: Principal, *, status: int = 200, **context: Any
-) -> HTMLResponse:
+def _form(request: Request, who: Principal, *, status: int = 200, **context: Any) -> HTMLResponse:
     shelf = shelf_of(request)
     return render(
         request,

@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"auditor"}),
     # User accounts.
     "users": frozenset({"admin"}),
+    # The officer's own caseload: assessments and plans (web/reintegration.py).
+    "caseload": frozenset({"probation_officer", "prison_officer"}),
 }
 
 # Where each role lands after signing in.
@@ -30,6 +32,8 @@ HOME: dict[str, str] = {
     "linkage_reviewer": "/review",
     "auditor": "/audit",
     "admin": "/admin/users",
+    "probation_officer": "/caseload",
+    "prison_officer": "/caseload",
 }
 
 # The navigation: (path, label, permission).
@@ -41,6 +45,7 @@ NAVIGATION = (
     ("/persons", "Persons", "persons"),
     ("/audit", "Audit log", "audit"),
     ("/admin/users", "Users", "users"),
+    ("/caseload", "Caseload", "caseload"),
 )
 
 
