@@ -19,13 +19,22 @@ from justicelink.web.casework import (
     look_up_person,
     review_band,
 )
-from justicelink.web.dashboard import FILTER_COLUMNS, view
+from justicelink.web.dashboard import (
+    FILTER_COLUMNS,
+    DashboardRequestError,
+    check_request,
+    choose_measure,
+    quarters,
+    rule,
+    view,
+)
 from justicelink.web.policy import REVIEW_PAGE
 from justicelink.web.security import Principal, audit_of, check_csrf, require, store_of
 
 router = APIRouter(include_in_schema=False)
 
 Purpose = Annotated[str, Query(max_length=1000)]
+DEFAULT_MEASURE = "proven_reoffending_rate"
 # What /admin/users may say after a change: chosen by code, never echoed from the URL.
 DONE = {
     "disable": "Account disabled; its sessions ended.",
@@ -50,26 +59,31 @@ def render(
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request,
-    who: Annotated[Principal, Depends(require("aggregates"))],
-    measure: Annotated[str, Query(max_length=100)] = "proven_reoffending_rate",
-    year: Annotated[str, Query(max_length=20)] = "",
-    sex: Annotated[str, Query(max_length=20)] = "",
-    age: Annotated[str, Query(max_length=20)] = "",
-    section: Annotated[str, Query(max_length=20)] = "",
-    area: Annotated[str, Query(max_length=100)] = "",
-    quarter: Literal["annual", "Q1", "Q2", "Q3", "Q4", "year"] = "annual",
+    request: Request, who: Annotated[Principal, Depends(require("aggregates"))]
 ) -> Response:
+    """One measure, filtered by the query parameters in :data:`dashboard.PARAMETERS`; any
+    other parameter, an unknown measure or a value the measure lacks answers 400."""
     evidence = evidence_of(request)
-    chosen = evidence.measure(measure) or evidence.measures[0]
-    filters = {"year": year, "sex": sex, "age": age, "section": section, "area": area}
-    filters = {k: v for k, v in filters.items() if v}
-    shown = view(
-        chosen,
-        evidence.rows(chosen.name),
-        {**filters, "quarter": quarter},
-        labels=evidence.sections(),
-    )
+    params: dict[str, str] = {}
+    try:
+        for name, value in request.query_params.multi_items():
+            if name in params:
+                raise DashboardRequestError(f"parameter {name!r} given twice")
+            if len(value) > 100:
+                raise DashboardRequestError(f"parameter {name!r} is longer than 100 characters")
+            params[name] = value.strip()
+        chosen = choose_measure(evidence.measures, params.get("measure") or DEFAULT_MEASURE)
+        rows = evidence.rows(chosen.name)
+        filters, ignored = check_request(chosen, rows, params)
+    except DashboardRequestError as exc:
+        return render(
+            request,
+            "error.html.j2",
+            who,
+            {"title": "Not on the dashboard", "message": _sentence(exc), "back": "/dashboard"},
+            status=400,
+        )
+    shown = view(chosen, rows, filters, labels=evidence.sections(), ignored=ignored)
     return render(
         request,
         "dashboard.html.j2",
@@ -78,12 +92,14 @@ def dashboard(
             "measures": evidence.measures,
             "measure": chosen,
             "view": shown,
-            "filters": filters,
+            "filters": {k: v for k, v in filters.items() if k != "quarter"},
             "filter_names": [f for f in FILTER_COLUMNS if f in shown.options],
-            "quarter": quarter,
+            "quarter": filters.get("quarter", ""),
+            "quarters": quarters(chosen, rows),
             "headline": evidence.headline(),
             "sections": evidence.sections(),
             "threshold": evidence.threshold,
+            "rule": rule(evidence.threshold),
         },
     )
 
