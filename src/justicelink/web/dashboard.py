@@ -225,11 +225,11 @@ def view(
     for r in rows:
         key = label.get(str(r[series_column]), str(r[series_column])) if series_column else "all"
         period = str(r[time])
-        value = None if r.get("suppressed") else r["value"]
+        cell: float | None = None if r.get("suppressed") else r["value"]
         if summed and measure.unit == "count" and period in series[key]:
-            series[key][period] = _add(series[key][period], value)
+            series[key][period] = _add(series[key][period], cell)
         else:
-            series[key][period] = value
+            series[key][period] = cell
     biggest = sorted(series, key=lambda k: -sum(v or 0 for v in series[k].values()))
     biggest = biggest[:_MAX_SERIES]
     percent = measure.unit == "share"
