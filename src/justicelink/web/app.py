@@ -23,7 +23,7 @@ from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
 from justicelink.store.signin import prune_attempts
 from justicelink.store.users import get_account
-from justicelink.web import api, auth, pages
+from justicelink.web import api, auditpage, auth, linkpages, pages
 from justicelink.web.casework import RateLimitedError
 from justicelink.web.data import Evidence
 from justicelink.web.denials import Denials
@@ -231,6 +231,8 @@ def create_app(
 
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(linkpages.router)
+    app.include_router(auditpage.router)
     app.include_router(api.router)
     if trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
