@@ -73,6 +73,14 @@ def serve(
             "serving (JSON lines; also `justicelink audit checkpoint --export`)."
         ),
     ] = None,
+    coop_dir: Annotated[
+        Path,
+        typer.Option(
+            "--coop-dir",
+            envvar="JUSTICELINK_COOP_DIR",
+            help="The cooperation folder the request pages read (as `coop --dir`).",
+        ),
+    ] = Path("cooperation"),
 ) -> None:
     """Serve the dashboard, data quality, linkage review, person timelines and audit log.
 
@@ -107,6 +115,7 @@ def serve(
             agencies=(
                 frozenset(a.strip() for a in agencies.split(",") if a.strip()) if agencies else None
             ),
+            cooperation_dir=coop_dir,
         )
         err.print(f"serving {warehouse} with store {store.display_url} on http://{host}:{port}")
     # The app applies X-Forwarded-* itself, from --trusted-proxy only; uvicorn must not.

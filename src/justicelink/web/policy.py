@@ -19,6 +19,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"auditor"}),
     # User accounts.
     "users": frozenset({"admin"}),
+    # The cooperation register: requests with due dates, checklist, legal basis, timeline
+    # (a prosecutor: only the requests their office makes, conducts or executes).
+    "requests": frozenset({"central_authority", "prosecutor"}),
+    # Changing a request's status.
+    "requests_change": frozenset({"central_authority"}),
 }
 
 # Where each role lands after signing in.
@@ -28,6 +33,8 @@ HOME: dict[str, str] = {
     "linkage_reviewer": "/review",
     "auditor": "/audit",
     "admin": "/admin/users",
+    "central_authority": "/requests",
+    "prosecutor": "/requests",
 }
 
 # The navigation: (path, label, permission).
@@ -36,6 +43,7 @@ NAVIGATION = (
     ("/quality", "Data quality", "quality"),
     ("/review", "Linkage review", "review"),
     ("/persons", "Persons", "persons"),
+    ("/requests", "Requests", "requests"),
     ("/audit", "Audit log", "audit"),
     ("/admin/users", "Users", "users"),
 )
