@@ -34,6 +34,8 @@ def _nice_max(value: float) -> float:
 def fmt(value: float, percent: bool) -> str:
     """A value as a chart shows it."""
     if percent:
+        if value == 0:
+            return "0%"
         return f"{value * 100:.0f}%" if value * 100 >= 10 else f"{value * 100:.1f}%"
     if value >= 100 or float(value).is_integer():  # a count of 40 reads "40", not "40.0"
         return f"{value:,.0f}"
@@ -118,6 +120,7 @@ def line_chart(
                 f'<text x="{x(i):.1f}" y="{top + plot_h + 17}" text-anchor="middle" '
                 f'class="axis">{escape(period)}</text>'
             )
+    hidden = False
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         run: list[str] = []
@@ -125,10 +128,12 @@ def line_chart(
             value: float | None = values.get(p) if p is not None else None
             if value is None:
                 if p is not None and p in values:  # hidden, not absent: marked, not zero
+                    hidden = True
+                    shift = (n - (len(series) - 1) / 2) * 9  # series side by side
                     out.append(
-                        f'<text x="{x(i):.1f}" y="{top + plot_h - 4:.1f}" text-anchor="middle" '
-                        f'class="hidden" fill="{colour}">×<title>{escape(name)}, '
-                        f"{escape(str(p))}: suppressed</title></text>"
+                        f'<text x="{x(i) + shift:.1f}" y="{top + plot_h - 4:.1f}" '
+                        f'text-anchor="middle" class="hidden" fill="{colour}">×<title>'
+                        f"{escape(name)}, {escape(str(p))}: suppressed</title></text>"
                     )
                 if len(run) > 1:
                     out.append(
@@ -144,7 +149,13 @@ def line_chart(
             )
     out.append(f'<g transform="translate(0 {height + 4})">')
     out += legend
-    out.append("</g></svg>")
+    out.append("</g>")
+    if hidden:
+        out.append(
+            f'<text x="{width - right}" y="{top - 2}" text-anchor="end" class="legend">'
+            "× on the axis: suppressed (not zero)</text>"
+        )
+    out.append("</svg>")
     return "\n".join(out)
 
 
