@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-import httpx
+import httpx2 as httpx
 import pyotp
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -54,8 +54,10 @@ def _sign_in(base: str, link: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=60, follow_redirects=True)
     csrf = r'name="csrf_token" value="([^"]+)"'
     page = client.get(link)
-    client.post(link, data={"password": PASSWORD, "csrf_token": re.findall(csrf, page.text)[0]})
-    page = client.get("/login/code")
+    # The answer is the key page (the key is shown this once, not on a reload).
+    page = client.post(
+        link, data={"password": PASSWORD, "csrf_token": re.findall(csrf, page.text)[0]}
+    )
     secret = re.findall(r'id="totp-secret">([A-Z2-7]+)<', page.text)[0]
     page = client.post(
         "/login/code",

@@ -158,9 +158,20 @@ def test_sign_in_dashboard_review_and_its_audit_entry(
         first = page.locator("section.pair").first
         left = first.locator("input[name=record_id_l]").get_attribute("value")
         right = first.locator("input[name=record_id_r]").get_attribute("value")
+        assert first.locator("th").filter(has_text="Examplia").count() == 2  # agency names
+        left_count = int(page.inner_text("#remaining").split()[0])
+        first.locator("button:has-text('Same person')").click()
+        assert page.locator(".notice.ok").inner_text().startswith("Decision stored: same person")
+        assert int(page.inner_text("#remaining").split()[0]) == left_count - 1
+        page.click("button:has-text('Undo')")  # a slip of the hand, taken back
+        assert "taken back" in page.locator(".notice.ok").inner_text()
+        assert int(page.inner_text("#remaining").split()[0]) == left_count
+        first = page.locator("section.pair").first
+        assert first.locator("input[name=record_id_l]").get_attribute("value") == left
         first.locator("input[name=note]").fill("same person: id number on both")
         first.locator("button:has-text('Same person')").click()
-        assert page.locator(".notice.ok").inner_text() == "Decision stored: same."
+        assert page.locator(".notice.ok").inner_text().startswith("Decision stored: same person")
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         _sign_out(page)
 
         _enrol(page, links["aud"])
@@ -168,6 +179,17 @@ def test_sign_in_dashboard_review_and_its_audit_entry(
         cells = row.locator("td").all_inner_texts()
         assert cells[2:7] == ["rev", "linkage_reviewer", "", "combination", f"{left}|{right}"]
         assert cells[8] == "success" and "same person: id number on both" in cells[9]
+        page.fill("input[name=user]", "rev")  # who, what, since when
+        page.select_option("select[name=action]", "combination")
+        page.fill("input[name=from]", time.strftime("%Y-%m-%d", time.gmtime()))
+        page.click("button:has-text('Filter')")
+        rows = page.locator("table.audit tbody tr")
+        details = [rows.nth(i).locator("td").nth(9).inner_text() for i in range(rows.count())]
+        assert len(details) == 3 and '"undo": "same"' in details[1]  # newest first
+        with page.expect_download() as download:
+            page.click("#export")
+        exported = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+        assert len(exported) == 4 and all(",rev," in line for line in exported[1:])
         page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
         browser.close()
     # The stylesheet and every asset came from the app itself: CSP would report otherwise.

@@ -3,17 +3,33 @@ least-privilege rules written out by hand, not read from the code under test."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from _web import USERS, WebApp, csrf_of, make_app, sign_in
+from _web import PASSWORD, USERS, WebApp, csrf_of, make_app, sign_in
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from justicelink.web import api, auth, evaluation, pages, reintegration
+from justicelink.app.cooperation import Register, import_requests
+from justicelink.store.audit import Actor
+from justicelink.store.reports import report_wrong_link
+from justicelink.store.users import add_user, issue_enrolment
+from justicelink.web import (
+    api,
+    auditpage,
+    auth,
+    evaluation,
+    linkpages,
+    pages,
+    reintegration,
+    requestpages,
+)
 
 AGGREGATES = {"analyst", "agency_officer", "linkage_reviewer"}
+# Roles of the cooperation register (not in _web.USERS, which every web test signs up).
+EXTRA = {"central_authority": ("cai", None), "prosecutor": ("prs", "prosecution")}
 # Probation and prison officers: their own caseload (the persons they assessed) only.
 OFFICERS = {"probation_officer", "prison_officer"}
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -27,6 +43,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/persons"): {"agency_officer"},
     ("GET", "/persons/{person_id}"): {"agency_officer"},
     ("GET", "/audit"): {"auditor"},
+    ("GET", "/audit/export.csv"): {"auditor"},
+    ("POST", "/review/reports/{report_id}"): {"linkage_reviewer"},
+    ("POST", "/persons/{person_id}/report"): {"agency_officer"},
+    ("GET", "/requests"): {"central_authority", "prosecutor"},
+    ("GET", "/requests/{request_id}"): {"central_authority", "prosecutor"},
+    ("POST", "/requests/{request_id}/status"): {"central_authority"},
     ("GET", "/admin/users"): {"admin"},
     ("POST", "/admin/users/{name}"): {"admin"},
     ("GET", "/api/measures"): AGGREGATES,
@@ -63,15 +85,27 @@ OPEN = {
 @pytest.fixture(scope="module")
 def web(linked_country: Path, tmp_path_factory: pytest.TempPathFactory) -> WebApp:
     tmp = tmp_path_factory.mktemp("roles")
-    return make_app(linked_country, f"sqlite:///{tmp / 'store.sqlite'}", tmp)
+    coop = linked_country / "country" / "cooperation"
+    web = make_app(linked_country, f"sqlite:///{tmp / 'store.sqlite'}", tmp, cooperation_dir=coop)
+    agencies = set(web.app.state.evidence.agencies())
+    for role, (name, agency) in EXTRA.items():
+        add_user(web.store, name, role=role, password=PASSWORD, agency_id=agency, agencies=agencies)
+        web.links[name] = issue_enrolment(web.store, name, issued_by="test")
+        web.passwords[name] = PASSWORD
+    # One request the prosecution office conducts, so a prosecutor has one to open.
+    first = json.loads((coop / "requests.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    own = first | {"conducting_authority": "Office of the Public Prosecutor"}
+    (tmp / "own.json").write_text(json.dumps(own), encoding="utf-8")
+    register = Register(web.store, web.audit, Actor("setup", "central_authority"), coop)
+    import_requests(register, tmp / "own.json")
+    return web
 
 
 def _routes(web: WebApp) -> set[tuple[str, str]]:
     """(method, path) of the app's own routes and of the routers it includes."""
     found = set()
-    routes = [*web.app.routes, *auth.router.routes, *pages.router.routes, *api.router.routes]
-    routes += evaluation.router.routes
-    routes += reintegration.router.routes
+    routers = (auth, pages, api, linkpages, auditpage, requestpages, evaluation, reintegration)
+    routes = [*web.app.routes, *(r for m in routers for r in m.router.routes)]
     for route in routes:
         if isinstance(route, APIRoute | Route):
             found |= {(m, route.path) for m in (route.methods or set()) - {"HEAD"}}
@@ -129,7 +163,13 @@ def _request(client: TestClient, web: WebApp, method: str, path: str, role: str 
         elif "plan" in path:
             data |= {"decision": "accepted", "reason": "agreed in the role matrix test"}
         return client.post(concrete, data=data, follow_redirects=False).status_code
-    concrete = path.format(person_id=person, name="unsentenced_share", token="gone")
+    report = report_wrong_link(
+        web.store, person_id=str(person), record_id="police:EP0000001", reason="testing roles",
+        reported_by="kim", agency_id="police",
+    )  # fmt: skip
+    concrete = path.format(
+        person_id=person, name="unsentenced_share", report_id=report, request_id=1, token="gone"
+    )
     if path == "/admin/users/{name}":
         concrete = "/admin/users/ana"
     if method == "GET":
@@ -146,6 +186,13 @@ def _request(client: TestClient, web: WebApp, method: str, path: str, role: str 
     if path == "/review":
         data |= {"record_id_l": pair["record_id_l"], "record_id_r": pair["record_id_r"]}
         data |= {"decision": "different"}
+    elif path == "/persons/{person_id}/report":
+        data |= {"record_id": "police:EP0000001", "reason": "testing the role matrix"}
+        data |= {"purpose": "testing the role matrix"}
+    elif path == "/requests/{request_id}/status":
+        data |= {"status": "acknowledged"}
+    elif path == "/review/reports/{report_id}":
+        pass
     else:
         data |= {"change": "enable"}
     return client.post(concrete, data=data, follow_redirects=False).status_code
@@ -156,9 +203,9 @@ def _any_form(client: TestClient) -> str:
     return client.get("/", follow_redirects=True).text
 
 
-@pytest.mark.parametrize("role", list(USERS))
+@pytest.mark.parametrize("role", [*USERS, *EXTRA])
 def test_every_role_gets_exactly_what_it_may(web: WebApp, role: str) -> None:
-    name = USERS[role][0]
+    name = {**USERS, **EXTRA}[role][0]
     with TestClient(web.app) as client:
         sign_in(client, web, name)
         for (method, path), roles in sorted(MATRIX.items()):
@@ -185,7 +232,9 @@ def test_without_signing_in_pages_send_to_the_sign_in_and_the_api_says_401(web: 
         for method, path in MATRIX:
             if method != "GET":
                 continue
-            concrete = path.format(person_id="PN1", name="unsentenced_share", token="gone")
+            concrete = path.format(
+                person_id="PN1", name="unsentenced_share", request_id=1, token="gone"
+            )
             response = client.get(concrete, follow_redirects=False)
             if path.startswith("/api/"):
                 assert response.status_code == 401, path

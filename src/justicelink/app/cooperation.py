@@ -67,6 +67,7 @@ __all__ = [
     "legal_basis",
     "list_requests",
     "load_one",
+    "owned_by",
     "party_lists",
     "refresh_parties",
     "set_status",
@@ -276,6 +277,13 @@ def _summary(entry: Entry, on: dt.date) -> dict[str, Any]:
     }
 
 
+def owned_by(document: dict[str, Any], owner: str) -> bool:
+    """Whether ``owner`` (an authority's name) makes, conducts or executes the request."""
+    names = ("requesting_authority", "conducting_authority", "requested_authority")
+    wanted = owner.strip().casefold()
+    return any(str(document.get(n) or "").strip().casefold() == wanted for n in names)
+
+
 def list_requests(
     register: Register,
     *,
@@ -285,8 +293,10 @@ def list_requests(
     kind: RequestType | None = None,
     open_only: bool = False,
     on: dt.date | None = None,
+    owner: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The register's requests with their status and due date, filtered."""
+    """The register's requests with their status and due date, filtered (``owner``: only
+    the requests that authority makes, conducts or executes)."""
     entries = list_entries(
         register.store,
         direction=direction.value if direction else None,
@@ -294,6 +304,8 @@ def list_requests(
         state=state.upper() if state else None,
         type=kind.value if kind else None,
     )
+    if owner is not None:
+        entries = [e for e in entries if owned_by(e.document, owner)]
     day = on or dt.date.today()
     rows = [_summary(e, day) for e in entries]
     if open_only:
@@ -302,7 +314,13 @@ def list_requests(
         register.actor,
         "consultation",
         object=REGISTER,
-        detail={"listed": len(rows), "direction": direction, "status": status, "state": state},
+        detail={
+            "listed": [r["request_id"] for r in rows],
+            "direction": direction,
+            "status": status,
+            "state": state,
+            "owner": owner,
+        },
     )
     return rows
 
@@ -315,10 +333,21 @@ def _entry(register: Register, request_id: int) -> Entry:
 
 
 def show_request(
-    register: Register, request_id: int, *, on: dt.date | None = None
+    register: Register, request_id: int, *, on: dt.date | None = None, owner: str | None = None
 ) -> dict[str, Any]:
-    """One request: its document, history, persons found, due date and completeness."""
+    """One request: its document, history, persons found, due date and completeness.
+
+    Raises:
+        CooperationError: no such request, or (with ``owner``) not one of that authority's
+            requests: the same answer, so nobody learns what exists beyond their own (the
+            refusal is audited).
+    """
     entry = _entry(register, request_id)
+    if owner is not None and not owned_by(entry.document, owner):
+        register.audit.record(
+            register.actor, "denied", outcome="denied", object=f"coop request {request_id}"
+        )
+        raise CooperationError(f"no request {request_id} in the register")
     request = entry_request(entry)
     register.audit.record(register.actor, "consultation", object=f"coop request {request_id}")
     summary = _summary(entry, on or dt.date.today())

@@ -82,6 +82,14 @@ def serve(
             "uploaded participant list itself is never stored.",
         ),
     ] = 60,
+    coop_dir: Annotated[
+        Path,
+        typer.Option(
+            "--coop-dir",
+            envvar="JUSTICELINK_COOP_DIR",
+            help="The cooperation folder the request pages read (as `coop --dir`).",
+        ),
+    ] = Path("cooperation"),
 ) -> None:
     """Serve the dashboard, data quality, programme evaluation, linkage review, person
     timelines and audit log.
@@ -117,6 +125,7 @@ def serve(
             agencies=(
                 frozenset(a.strip() for a in agencies.split(",") if a.strip()) if agencies else None
             ),
+            cooperation_dir=coop_dir,
         )
         from justicelink.web.evaluation import Shelf
 

@@ -19,6 +19,8 @@ from justicelink.errors import LinkageError, SourceFileNotFoundError
 from justicelink.warehouse.port import Engine, Warehouse, open_warehouse, warehouse_exists
 
 DECISIONS = ("same", "different")
+# The source of decisions taken in the web app's review queue.
+WEB_SOURCE = "web review"
 # Columns shown for each side of a pair.
 _SIDE = ("full_name", "sex", "date_of_birth", "dob_precision", "id_number", "address")
 HEADER = (
@@ -90,6 +92,66 @@ def uncertain_pairs(
         .limit(limit)
     )
     return warehouse.fetch(query, [low, high, threshold])
+
+
+def count_uncertain(warehouse: Warehouse, *, low: float, high: float) -> int:
+    """How many undecided pairs have probability in [low, high] (what is left to review)."""
+    p = exp.column("match_probability", table="p")
+    decided = (
+        exp.select("1")
+        .from_(exp.to_table("link_decision").as_("d"))
+        .where(
+            exp.and_(
+                exp.column("record_id_l", table="d").eq(exp.column("record_id_l", table="p")),
+                exp.column("record_id_r", table="d").eq(exp.column("record_id_r", table="p")),
+            )
+        )
+    )
+    query = (
+        exp.select(exp.func("count", exp.Star()))
+        .from_(exp.to_table("link_pair").as_("p"))
+        .where(p.between(exp.Placeholder(), exp.Placeholder()))
+        .where(exp.Exists(this=decided).not_())
+    )
+    return int(warehouse.fetch(query, [low, high])[0][0])
+
+
+def undo_decision(warehouse: Warehouse, record_l: str, record_r: str, *, reviewer: str) -> str:
+    """Take back ``reviewer``'s latest decision on a pair (made in the web app); the pair
+    returns to the queue unless an earlier decision on it stands.
+
+    Returns:
+        The decision taken back.
+
+    Raises:
+        LinkageError: the reviewer has no decision on this pair to take back.
+    """
+    a, b = min(record_l, record_r), max(record_l, record_r)
+    pair = exp.and_(
+        exp.column("record_id_l").eq(exp.Placeholder()),
+        exp.column("record_id_r").eq(exp.Placeholder()),
+        exp.column("reviewer").eq(exp.Placeholder()),
+        exp.column("source_file").eq(exp.Literal.string(WEB_SOURCE)),
+    )
+    rows = warehouse.fetch(
+        exp.select("decision", "decided_at")
+        .from_("link_decision")
+        .where(pair)
+        .order_by(exp.column("decided_at").desc())
+        .limit(1),
+        [a, b, reviewer],
+    )
+    if not rows:
+        raise LinkageError(f"you have no decision on {a} and {b} to undo")
+    decision, at = rows[0]
+    with warehouse.transaction():
+        warehouse.execute(
+            exp.delete("link_decision").where(
+                exp.and_(pair, exp.column("decided_at").eq(exp.Placeholder()))
+            ),
+            [a, b, reviewer, at],
+        )
+    return str(decision)
 
 
 def export_review(

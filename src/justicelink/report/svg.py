@@ -34,8 +34,10 @@ def _nice_max(value: float) -> float:
 def fmt(value: float, percent: bool) -> str:
     """A value as a chart shows it."""
     if percent:
+        if value == 0:
+            return "0%"
         return f"{value * 100:.0f}%" if value * 100 >= 10 else f"{value * 100:.1f}%"
-    if value >= 100:
+    if value >= 100 or float(value).is_integer():  # a count of 40 reads "40", not "40.0"
         return f"{value:,.0f}"
     return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2g}"
 
@@ -63,20 +65,29 @@ def line_chart(
     percent: bool = False,
     width: int = 560,
     height: int = 240,
+    integer: bool = False,
 ) -> str:
     """Lines over periods (x: the union of the periods, in order).
 
     Args:
-        series: Series name -> period -> value; None is a hidden value (a gap in the line).
+        series: Series name -> period -> value; None is a hidden value (a gap in the line,
+            marked with a × on the axis and a "suppressed" tooltip).
         title: Read out by screen readers and shown as a tooltip.
         percent: Values are shares; label the axis in percent.
+        integer: Values are counts; the axis is ticked at whole numbers.
     """
     periods = sorted({p for values in series.values() for p in values})
     shown = [v for s in series.values() for v in s.values() if v is not None]
-    if not periods or not shown:
+    if not periods:
         return f'<p class="empty">No published data for “{escape(title)}”.</p>'
+    if not shown:
+        return f'<p class="empty">Every value of “{escape(title)}” shown here is suppressed.</p>'
     top_value = _nice_max(max(shown))
-    ticks = [top_value * k / 4 for k in range(5)]
+    parts = 4
+    if integer:  # a count axis ticked 12.5, 25, 37.5 would read as fractions of a person
+        top_value = max(1.0, float(int(-(-top_value // 1))))
+        parts = next(k for k in (4, 5, 3, 2, 1) if top_value % k == 0)
+    ticks = [top_value * k / parts for k in range(parts + 1)]
     left = 14 + _CHAR * max(len(fmt(t, percent)) for t in ticks)
     right, top = 18, 14
     legend, legend_h = _legend(list(series), left, width - left - right, 0)
@@ -109,12 +120,21 @@ def line_chart(
                 f'<text x="{x(i):.1f}" y="{top + plot_h + 17}" text-anchor="middle" '
                 f'class="axis">{escape(period)}</text>'
             )
+    hidden = False
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         run: list[str] = []
         for i, p in enumerate([*periods, None]):
             value: float | None = values.get(p) if p is not None else None
             if value is None:
+                if p is not None and p in values:  # hidden, not absent: marked, not zero
+                    hidden = True
+                    shift = (n - (len(series) - 1) / 2) * 9  # series side by side
+                    out.append(
+                        f'<text x="{x(i) + shift:.1f}" y="{top + plot_h - 4:.1f}" '
+                        f'text-anchor="middle" class="hidden" fill="{colour}">×<title>'
+                        f"{escape(name)}, {escape(str(p))}: suppressed</title></text>"
+                    )
                 if len(run) > 1:
                     out.append(
                         f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
@@ -129,7 +149,13 @@ def line_chart(
             )
     out.append(f'<g transform="translate(0 {height + 4})">')
     out += legend
-    out.append("</g></svg>")
+    out.append("</g>")
+    if hidden:
+        out.append(
+            f'<text x="{width - right}" y="{top - 2}" text-anchor="end" class="legend">'
+            "× on the axis: suppressed (not zero)</text>"
+        )
+    out.append("</svg>")
     return "\n".join(out)
 
 

@@ -261,14 +261,47 @@ class AuditLog:
         return checkpoint
 
     def entries(
-        self, *, limit: int = 100, before: int | None = None, user_name: str | None = None
+        self,
+        *,
+        limit: int = 100,
+        before: int | None = None,
+        user_name: str | None = None,
+        object_contains: str | None = None,
+        purpose_contains: str | None = None,
+        action: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
     ) -> list[AuditEntry]:
-        """The latest entries, newest first."""
+        """The latest entries, newest first, that match every filter given.
+
+        Args:
+            before: Only entries numbered lower (the next page).
+            user_name: The user, exactly.
+            object_contains: Text in the object (``person PN1…``), any case.
+            purpose_contains: Text in the stated purpose, any case.
+            action: One of :data:`ACTIONS`.
+            since: At or after this time (UTC).
+            until: Before this time (UTC).
+        """
         query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
         if before is not None:
             query = query.where(AuditEntry.seq < before)
         if user_name:
             query = query.where(AuditEntry.user_name == user_name)
+        if object_contains:
+            query = query.where(
+                func.lower(AuditEntry.object).contains(object_contains.lower(), autoescape=True)
+            )
+        if purpose_contains:
+            query = query.where(
+                func.lower(AuditEntry.purpose).contains(purpose_contains.lower(), autoescape=True)
+            )
+        if action:
+            query = query.where(AuditEntry.action == action)
+        if since is not None:
+            query = query.where(AuditEntry.at >= since)
+        if until is not None:
+            query = query.where(AuditEntry.at < until)
         with self.store.session() as session:
             return list(session.execute(query).scalars())
 

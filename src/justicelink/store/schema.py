@@ -158,6 +158,23 @@ class AuditHead(Base):
     mac: Mapped[str | None] = mapped_column(String(64))
 
 
+class LinkReport(Base):
+    """An officer's report that a record does not belong to the person it is linked to."""
+
+    __tablename__ = "link_report"
+    __table_args__ = (Index("ix_link_report_open", "handled_at"),)
+
+    report_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(100))
+    record_id: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(100))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 # Reintegration: needs assessments, plans, their actions and handover tasks (migration 0004).
 # Storage keeps plain values; the rules that make them live in justicelink.reintegration.
 

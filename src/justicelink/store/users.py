@@ -34,6 +34,10 @@ ROLES: dict[str, str] = {
     "linkage_reviewer": "settles uncertain links between records",
     "auditor": "the audit log, and no personal data beyond it",
     "admin": "user accounts; no case data",
+    "central_authority": "the register of international cooperation requests: due dates, "
+    "completeness, legal basis, status changes",
+    "prosecutor": "read-only: the cooperation requests their own office makes, conducts or "
+    "executes (the account's agency names the office)",
     "probation_officer": "needs assessments and reintegration plans of the officer's own "
     "caseload (the persons they assessed)",
     "prison_officer": "needs assessments, plans and release handover of the officer's own "
@@ -77,8 +81,9 @@ def token_digest(token: str) -> str:
 def _check_role(role: str, agency_id: str | None, agencies: Collection[str] | None) -> None:
     if role not in ROLES:
         raise UserError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
-    if role == "agency_officer" and not agency_id:
-        raise UserError("an agency officer needs --agency (the agency id in the warehouse)")
+    if role in ("agency_officer", "prosecutor") and not agency_id:
+        what = {"agency_officer": "an agency officer", "prosecutor": "a prosecutor"}[role]
+        raise UserError(f"{what} needs --agency (the agency id in the warehouse)")
     if agency_id:
         if agencies is None:
             raise UserError(

@@ -23,7 +23,16 @@ from justicelink.store.audit import Actor, AuditLog
 from justicelink.store.db import Store
 from justicelink.store.signin import prune_attempts
 from justicelink.store.users import get_account
-from justicelink.web import api, auth, evaluation, pages, reintegration
+from justicelink.web import (
+    api,
+    auditpage,
+    auth,
+    evaluation,
+    linkpages,
+    pages,
+    reintegration,
+    requestpages,
+)
 from justicelink.web.casework import RateLimitedError
 from justicelink.web.data import Evidence
 from justicelink.web.denials import Denials
@@ -67,6 +76,7 @@ def create_app(
     trusted_proxies: Sequence[str] = (),
     review_band: tuple[float, float] = REVIEW_BAND,
     agencies: frozenset[str] | None = None,
+    cooperation_dir: Path | None = None,
 ) -> FastAPI:
     """The app over a warehouse (``evidence``) and an operational store.
 
@@ -82,6 +92,8 @@ def create_app(
             the uncertain band of the linkage settings; a request outside it is refused.
         agencies: The agencies an account may belong to (admin page); default: the
             warehouse's agency table.
+        cooperation_dir: The cooperation folder (practice.yaml, bilateral.yaml, ...) the
+            request pages read, as `justicelink coop --dir`.
     """
     denials = Denials(audit)
 
@@ -113,6 +125,7 @@ def create_app(
     app.state.denials = denials
     app.state.review_band = review_band
     app.state.agencies = agencies
+    app.state.cooperation_dir = cooperation_dir
     # Signs the CSRF token of the forms shown before sign-in; a restart only makes an open
     # sign-in form ask to be reloaded.
     app.state.form_secret = secrets.token_bytes(32)
@@ -232,6 +245,9 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(evaluation.router)
+    app.include_router(linkpages.router)
+    app.include_router(auditpage.router)
+    app.include_router(requestpages.router)
     app.include_router(api.router)
     app.include_router(reintegration.router)
     if trusted_proxies:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 from typing import Annotated, Any, Literal
 
@@ -9,23 +10,29 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from justicelink.app import accounts
-from justicelink.errors import InputError, LinkageError, UserError
+from justicelink.errors import InputError, UserError
 from justicelink.policy.inputs import MIN_PURPOSE, clean_purpose
 from justicelink.store.users import ROLES, list_users
 from justicelink.web.casework import (
-    REVIEW_PURPOSE,
-    consult_review_queue,
     evidence_of,
     look_up_person,
-    review_band,
 )
-from justicelink.web.dashboard import FILTER_COLUMNS, view
-from justicelink.web.policy import REVIEW_PAGE
+from justicelink.web.dashboard import (
+    FILTER_COLUMNS,
+    DashboardRequestError,
+    check_request,
+    choose_measure,
+    quarters,
+    rule,
+    view,
+)
 from justicelink.web.security import Principal, audit_of, check_csrf, require, store_of
+from justicelink.web.summary import summarise, years_and_months
 
 router = APIRouter(include_in_schema=False)
 
 Purpose = Annotated[str, Query(max_length=1000)]
+DEFAULT_MEASURE = "proven_reoffending_rate"
 # What /admin/users may say after a change: chosen by code, never echoed from the URL.
 DONE = {
     "disable": "Account disabled; its sessions ended.",
@@ -50,26 +57,31 @@ def render(
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request,
-    who: Annotated[Principal, Depends(require("aggregates"))],
-    measure: Annotated[str, Query(max_length=100)] = "proven_reoffending_rate",
-    year: Annotated[str, Query(max_length=20)] = "",
-    sex: Annotated[str, Query(max_length=20)] = "",
-    age: Annotated[str, Query(max_length=20)] = "",
-    section: Annotated[str, Query(max_length=20)] = "",
-    area: Annotated[str, Query(max_length=100)] = "",
-    quarter: Literal["annual", "Q1", "Q2", "Q3", "Q4", "year"] = "annual",
+    request: Request, who: Annotated[Principal, Depends(require("aggregates"))]
 ) -> Response:
+    """One measure, filtered by the query parameters in :data:`dashboard.PARAMETERS`; any
+    other parameter, an unknown measure or a value the measure lacks answers 400."""
     evidence = evidence_of(request)
-    chosen = evidence.measure(measure) or evidence.measures[0]
-    filters = {"year": year, "sex": sex, "age": age, "section": section, "area": area}
-    filters = {k: v for k, v in filters.items() if v}
-    shown = view(
-        chosen,
-        evidence.rows(chosen.name),
-        {**filters, "quarter": quarter},
-        labels=evidence.sections(),
-    )
+    params: dict[str, str] = {}
+    try:
+        for name, value in request.query_params.multi_items():
+            if name in params:
+                raise DashboardRequestError(f"parameter {name!r} given twice")
+            if len(value) > 100:
+                raise DashboardRequestError(f"parameter {name!r} is longer than 100 characters")
+            params[name] = value.strip()
+        chosen = choose_measure(evidence.measures, params.get("measure") or DEFAULT_MEASURE)
+        rows = evidence.rows(chosen.name)
+        filters, ignored = check_request(chosen, rows, params)
+    except DashboardRequestError as exc:
+        return render(
+            request,
+            "error.html.j2",
+            who,
+            {"title": "Not on the dashboard", "message": _sentence(exc), "back": "/dashboard"},
+            status=400,
+        )
+    shown = view(chosen, rows, filters, labels=evidence.sections(), ignored=ignored)
     return render(
         request,
         "dashboard.html.j2",
@@ -78,12 +90,14 @@ def dashboard(
             "measures": evidence.measures,
             "measure": chosen,
             "view": shown,
-            "filters": filters,
+            "filters": {k: v for k, v in filters.items() if k != "quarter"},
             "filter_names": [f for f in FILTER_COLUMNS if f in shown.options],
-            "quarter": quarter,
+            "quarter": filters.get("quarter", ""),
+            "quarters": quarters(chosen, rows),
             "headline": evidence.headline(),
             "sections": evidence.sections(),
             "threshold": evidence.threshold,
+            "rule": rule(evidence.threshold),
         },
     )
 
@@ -91,70 +105,6 @@ def dashboard(
 @router.get("/quality", response_class=HTMLResponse)
 def quality(request: Request, who: Annotated[Principal, Depends(require("quality"))]) -> Response:
     return render(request, "quality.html.j2", who, {"quality": evidence_of(request).quality()})
-
-
-@router.get("/review", response_class=HTMLResponse)
-def review_queue(
-    request: Request,
-    who: Annotated[Principal, Depends(require("review"))],
-    low: Annotated[float | None, Query(ge=0, le=1)] = None,
-    high: Annotated[float | None, Query(ge=0, le=1)] = None,
-    done: Annotated[Literal["", "same", "different"], Query()] = "",
-) -> Response:
-    band_low, band_high = review_band(request)
-    low = band_low if low is None else low
-    high = band_high if high is None else high
-    error = ""
-    pairs: list[dict[str, Any]] = []
-    if low > high:
-        error = "The low end of the band is above its high end."
-    else:
-        try:
-            pairs = consult_review_queue(request, who, low=low, high=high, limit=REVIEW_PAGE)
-        except LinkageError as exc:
-            error = str(exc)
-    return render(
-        request,
-        "review.html.j2",
-        who,
-        {"pairs": pairs, "low": low, "high": high, "error": error, "done": done},
-        status=400 if low > high else 200,
-    )
-
-
-@router.post("/review", dependencies=[Depends(check_csrf)])
-def review_decide(
-    request: Request,
-    who: Annotated[Principal, Depends(require("review"))],
-    record_id_l: Annotated[str, Form(max_length=200)],
-    record_id_r: Annotated[str, Form(max_length=200)],
-    decision: Annotated[Literal["same", "different"], Form()],
-    note: Annotated[str, Form(max_length=1000)] = "",
-) -> Response:
-    pair = f"{record_id_l}|{record_id_r}"
-    try:
-        evidence_of(request).decide(
-            record_id_l, record_id_r, decision, note=note, reviewer=who.account.name
-        )
-    except LinkageError as exc:
-        audit_of(request).record(
-            who.actor, "combination", outcome="failure", object=pair, detail={"error": str(exc)}
-        )
-        return render(
-            request,
-            "error.html.j2",
-            who,
-            {"title": "Decision not stored", "message": str(exc)},
-            status=400,
-        )
-    audit_of(request).record(
-        who.actor,
-        "combination",
-        object=pair,
-        purpose=REVIEW_PURPOSE,
-        detail={"decision": decision, "note": note},
-    )
-    return RedirectResponse(f"/review?done={decision}", status_code=303)
 
 
 def _sentence(exc: Exception) -> str:
@@ -206,6 +156,7 @@ def person_timeline(
     person_id: str,
     purpose: Purpose = "",
     other_agencies: bool = False,
+    reported: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     try:
         stated = clean_purpose(purpose)
@@ -218,6 +169,8 @@ def person_timeline(
             status=400,
         )
     person = look_up_person(request, who, person_id, stated, other_agencies=other_agencies)
+    evidence = evidence_of(request)
+    agencies = evidence.agencies()
     if person is None:
         return render(
             request,
@@ -235,25 +188,14 @@ def person_timeline(
         who,
         {
             "person": person,
+            "summary": summarise(person.records, agencies, today=dt.date.today()),
             "purpose": stated,
             "other_agencies": other_agencies,
-            "agencies": evidence_of(request).agencies(),
+            "agencies": agencies,
+            "threshold": evidence.link_threshold,
+            "duration": years_and_months,
+            "reported": reported if reported in {r["record_id"] for r in person.records} else "",
         },
-    )
-
-
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request,
-    who: Annotated[Principal, Depends(require("audit"))],
-    before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    user: Annotated[str, Query(max_length=100)] = "",
-) -> Response:
-    audit = audit_of(request)
-    entries = audit.entries(limit=100, before=before, user_name=user or None)
-    audit.record(who.actor, "consultation", object="audit log", detail={"before": before})
-    return render(
-        request, "audit.html.j2", who, {"entries": entries, "user": user, "before": before}
     )
 
 

@@ -21,6 +21,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"auditor"}),
     # User accounts.
     "users": frozenset({"admin"}),
+    # The cooperation register: requests with due dates, checklist, legal basis, timeline
+    # (a prosecutor: only the requests their office makes, conducts or executes).
+    "requests": frozenset({"central_authority", "prosecutor"}),
+    # Changing a request's status.
+    "requests_change": frozenset({"central_authority"}),
     # The officer's own caseload: assessments and plans (web/reintegration.py).
     "caseload": frozenset({"probation_officer", "prison_officer"}),
 }
@@ -32,6 +37,8 @@ HOME: dict[str, str] = {
     "linkage_reviewer": "/review",
     "auditor": "/audit",
     "admin": "/admin/users",
+    "central_authority": "/requests",
+    "prosecutor": "/requests",
     "probation_officer": "/caseload",
     "prison_officer": "/caseload",
 }
@@ -43,6 +50,7 @@ NAVIGATION = (
     ("/evaluate", "Evaluate a programme", "evaluate"),
     ("/review", "Linkage review", "review"),
     ("/persons", "Persons", "persons"),
+    ("/requests", "Requests", "requests"),
     ("/audit", "Audit log", "audit"),
     ("/admin/users", "Users", "users"),
     ("/caseload", "Caseload", "caseload"),
