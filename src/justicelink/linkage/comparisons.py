@@ -79,6 +79,14 @@ def comparisons() -> list[Any]:
             cll.CustomLevel(
                 "dob_year_l = dob_year_r and dob_month_l = dob_month_r", "same year and month"
             ),
+            # A recorded 1 January is weighed apart from a year-only date: in some
+            # registers it is the default for an unknown day, in others a true birthday.
+            # (One level for one or both sides: two defaulted dates are rare enough among
+            # random pairs that a level of their own is learned from too few of them.)
+            cll.CustomLevel(
+                "dob_year_l = dob_year_r and (dob_default_l or dob_default_r)",
+                "same year, 1 January recorded on one side or both",
+            ),
             cll.CustomLevel(
                 "dob_year_l = dob_year_r and (dob_exact_l is null or dob_exact_r is null)",
                 "same year, one date known only to the year",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
@@ -93,6 +94,7 @@ SCHEMA = pa.schema(
         ("dob_year", pa.int32()),
         ("dob_month", pa.int32()),
         ("dob_day", pa.int32()),
+        ("dob_default", pa.bool_()),
         ("sex", pa.string()),
         ("id_number", pa.string()),
         ("id_visible", pa.string()),
@@ -244,6 +246,7 @@ def prepare_rows(
             "dob_year": year,
             "dob_month": dob.month,
             "dob_day": dob.day,
+            "dob_default": dob.defaulted or None,
             "sex": sex if sex in ("male", "female") else None,
             "id_number": full_id,
             "id_visible": visible or None,
@@ -287,6 +290,10 @@ def read_case_refs(warehouse: Warehouse) -> dict[str, list[str]]:
     return {rid: sorted(refs) for rid, refs in found.items()}
 
 
+# Counts of name holders up to this are smoothed by Turing's estimate (see good_turing).
+_GOOD_TURING_MAX = 5
+
+
 def name_frequencies(records: pa.Table) -> pa.Table:
     """How common each normalised name is among *persons*: Splink's term-frequency table
     for ``name_key`` (columns ``name_key``, ``tf_name_key``).
@@ -320,9 +327,37 @@ def name_frequencies(records: pa.Table) -> pa.Table:
         for name, full in dates.items()
     }
     total = float(max(sum(persons.values()), 1))
+    expected = good_turing(Counter(persons.values()))
     return pa.table(
         {
             "name_key": pa.array(list(persons), pa.string()),
-            "tf_name_key": pa.array([n / total for n in persons.values()], pa.float64()),
+            "tf_name_key": pa.array(
+                [expected.get(n, n) / total for n in persons.values()], pa.float64()
+            ),
         }
     )
+
+
+def good_turing(holders: Mapping[int, int], largest: int = _GOOD_TURING_MAX) -> dict[int, float]:
+    """How many persons a name held by ``r`` of the counted persons has in the population.
+
+    A name seen once among the records is, on average, rarer in the population than once:
+    among all the names a population could have, those that happened to be seen are the
+    commoner ones. Turing's estimate (Good, *Biometrika* 40, 1953) of a count ``r`` is
+    ``(r + 1) N(r + 1) / N(r)``, where ``N(r)`` is how many names are held by ``r`` persons.
+    It is used up to ``largest`` (Katz, *IEEE Trans. ASSP* 35, 1987: larger counts are
+    reliable as they are), only where ``N(r + 1)`` was seen, kept at most ``r`` and never
+    below the estimate of a smaller count. The chance that a record of another person has a
+    name, the term frequency the model divides by, is this count over all persons.
+
+    >>> good_turing({1: 100, 2: 10, 3: 2})
+    {1: 0.2, 2: 0.6}
+    """
+    found: dict[int, float] = {}
+    floor = 0.0
+    for r in range(1, largest + 1):
+        if not holders.get(r) or not holders.get(r + 1):
+            break
+        floor = max(floor, min(float(r), (r + 1) * holders[r + 1] / holders[r]))
+        found[r] = floor
+    return found
