@@ -176,9 +176,11 @@ def _forms(key: str | None, aliases: str | None, family: str | None) -> list[str
     the family name when the alias lacks it (an AKA is often a given name only)."""
     if not key:
         return None
+    if not aliases:
+        return [key]
     forms = [key]
     family_tokens = name_tokens(family) if family else ()
-    for alias in _ALIAS_SEPARATOR.split(aliases or ""):
+    for alias in _ALIAS_SEPARATOR.split(aliases):
         tokens = name_tokens(alias)
         if not tokens:
             continue
