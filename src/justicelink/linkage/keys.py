@@ -89,13 +89,14 @@ def capped(keys: list[list[str] | None] | pa.ListArray, cap: int) -> pa.ListArra
 
 
 def _regroup(values: pa.Array, owner: np.ndarray, rows: int) -> pa.ListArray:
-    """``values`` as lists by ``owner`` (a record index per value); no list where none."""
+    """``values`` as lists by ``owner`` (a record index per value), each list sorted; no
+    list where none."""
     keep = ~pc.is_null(values).to_numpy(zero_copy_only=False)
-    owner = owner[keep]
-    order = np.argsort(owner, kind="stable")
-    sizes = np.bincount(owner, minlength=rows)
+    table = pa.table({"owner": owner[keep], "value": values.filter(pa.array(keep))})
+    table = table.sort_by([("owner", "ascending"), ("value", "ascending")])
+    sizes = np.bincount(table.column("owner").to_numpy(), minlength=rows)
     offsets = pa.array(np.concatenate(([0], np.cumsum(sizes))), pa.int32())
-    kept = values.filter(pa.array(keep)).take(pa.array(order))
+    kept = table.column("value").combine_chunks()
     return pa.ListArray.from_arrays(offsets, kept, mask=pa.array(sizes == 0))
 
 
