@@ -83,7 +83,7 @@ def test_names_seen_once_are_rarer_than_once() -> None:
     # 3 x 1 / 2 = 1.5; a count of 3 has no N(4) and stays 3. Out of 10 + 4 + 3 = 17 persons.
     assert good_turing({1: 10, 2: 2, 3: 1}) == {1: pytest.approx(0.4), 2: pytest.approx(1.5)}
     names = [f"n{i}" for i in range(10)] + ["d0", "d0", "d1", "d1", "t", "t", "t"]
-    years = list(range(1950, 1960)) + [1960, 1961, 1962, 1963, 1964, 1965, 1966]
+    years = list(range(1950, 1967))  # one full date of birth each
     records = pa.table(
         {
             "name_key": names,

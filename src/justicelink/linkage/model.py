@@ -5,12 +5,14 @@ the evidence agencies in the region actually share (see docs/linkage.md for the 
 behind each level):
 
 - names, compared order-free on normalised tokens: equal (weighed by how common the name is
-  among persons), an alias of one the other's name, nearly equal (typing slips), equal in
-  variant form (nicknames, romanisations), one name's words all within the other's
-  (missing middle names, mononyms), equal by sound, two words in common, one word in common;
+  among persons, smoothed by Turing's estimate), an alias of one the other's name, nearly
+  equal (typing slips), equal in variant form (nicknames, romanisations), one name's words
+  all within the other's (missing middle names, mononyms), equal by sound, two words in
+  common, one word in common;
 - date of birth, only as far as it can be trusted: missing on one side (a level of its
   own), equal, day and month swapped, one keying slip apart, one year apart, same year and
-  month, same year, years one apart;
+  month, same year with a 1 January date, same year with a year-only date, same year,
+  years one apart;
 - sex, identity number (equal, one or two slips apart, or the visible part of a masked
   number agreeing) and address (equal, or same district or area).
 

@@ -307,7 +307,8 @@ def name_frequencies(records: pa.Table) -> pa.Table:
     recorded without a full date that none of those dates has; a name recorded with no date
     of birth at all counts once. The shares are of all such identities. Two persons with one
     name and one birthday count once, which understates a very common name only where
-    birthdays collide.
+    birthdays collide. Counts of a few persons are then smoothed by :func:`good_turing`:
+    the value is the chance that *another* person has the name.
     """
     dates: dict[str, set[dt.date]] = {}
     years: dict[str, set[int]] = {}
