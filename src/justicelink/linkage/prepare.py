@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import jellyfish
 import pyarrow as pa
@@ -135,6 +135,20 @@ def _sounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(jellyfish.metaphone(t) for t in tokens))
 
 
+def _name_fields(
+    tokens: tuple[str, ...],
+) -> tuple[str | None, str | None, list[str] | None, str | None, list[str] | None]:
+    # A name's key, phonetic key, sounds, variant form and word pairs.
+    sounds = _sounds(tokens)
+    return (
+        " ".join(tokens) or None,
+        " ".join(sounds) or None,
+        list(sounds) or None,
+        " ".join(variant_tokens(tokens)) or None,
+        list(word_pairs(tokens)) or None,
+    )
+
+
 def clean_id(value: str | None) -> str | None:
     """An identity number as compared: upper-case letters and digits only."""
     cleaned = _NOT_ALNUM.sub("", value.upper()) if value else ""
@@ -210,7 +224,8 @@ def prepare_rows(
         cannot be compared (no name and no year of birth).
     """
     cols = {name: rows.column(name).to_pylist() for name in SOURCE_COLUMNS}
-    out: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
+    rows_out: list[tuple[object, ...]] = []
+    named: dict[tuple[str, ...], tuple[Any, ...]] = {}
     incomparable: list[str] = []
     for i, record_id in enumerate(cols["record_id"]):
         family = cols["family_name"][i]
@@ -225,8 +240,10 @@ def prepare_rows(
             continue
         address_key, district = _address(cols["address"][i], cols["area"][i])
         sex = cols["sex"][i]
-        key = " ".join(tokens) or None
-        phonetic = " ".join(_sounds(tokens)) or None
+        # Once per distinct name, in a cache that goes with this call (the lists are shared
+        # by the records holding the name, and never changed).
+        fields = named.get(tokens) or named.setdefault(tokens, _name_fields(tokens))
+        key, phonetic, sounds, variant, pairs = fields
         visible = cols["id_number_visible"][i]
         full_id = None if visible else clean_id(cols["id_number"][i])
         id_start, id_end = visible_id(visible) if visible else (full_id, full_id)
@@ -239,8 +256,8 @@ def prepare_rows(
             "name_tokens": list(tokens) or None,
             "name_key": key,
             "name_phonetic": phonetic,
-            "name_sounds": list(_sounds(tokens)) or None,
-            "name_variant": " ".join(variant_tokens(tokens)) or None,
+            "name_sounds": sounds,
+            "name_variant": variant,
             "name_forms": _forms(key, cols["aliases"][i], family),
             "dob_exact": dob.exact,
             "dob_swapped": dob.swapped,
@@ -257,12 +274,13 @@ def prepare_rows(
             "address_key": address_key,
             "district": district,
             "case_refs": sorted(refs) or None,
-            "name_pairs": list(word_pairs(tokens)) or None,
+            "name_pairs": pairs,
             # A record without a year of birth meets others by the sound of its name alone.
             "name_phonetic_no_year": phonetic if year is None else None,
         }
-        for field in SCHEMA.names:
-            out[field].append(None if field in _LATER else values[field])
+        rows_out.append(tuple(None if f in _LATER else values[f] for f in SCHEMA.names))
+    by_field = list(zip(*rows_out, strict=True)) or [() for _ in SCHEMA.names]
+    out = {f: list(column) for f, column in zip(SCHEMA.names, by_field, strict=True)}
     columns: dict[str, list[object] | pa.Array] = {**out, **distinctive(out)}
     columns["alias_blocks"] = alias_blocks(cast(list[list[str] | None], out["name_forms"]))
     return pa.table(columns, schema=SCHEMA), incomparable
