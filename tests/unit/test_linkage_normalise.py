@@ -74,6 +74,10 @@ def test_year_only_and_defaulted_dates_are_not_full_dates() -> None:
     assert linkage_dob(dt.date(1985, 1, 1), "year").exact is None
     defaulted = linkage_dob(dt.date(1985, 1, 1), "day")
     assert (defaulted.exact, defaulted.year, defaulted.month) == (None, 1985, None)
+    # A recorded 1 January is told apart from a year-only date (weighed at its own level).
+    assert defaulted.defaulted
+    assert not linkage_dob(dt.date(1985, 1, 1), "year").defaulted
+    assert not linkage_dob(dt.date(1985, 3, 7), "day").defaulted
     full = linkage_dob(dt.date(1985, 3, 7), "day")
     assert full.exact == dt.date(1985, 3, 7)
     assert full.swapped == dt.date(1985, 7, 3)

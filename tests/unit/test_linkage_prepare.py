@@ -246,3 +246,27 @@ def test_aliases_masked_numbers_area_and_case_numbers_are_prepared() -> None:
     # The mapped area is the district, whatever the address says.
     assert police["district"] == "hat yai" and court["district"] == "songkhla"
     assert police["case_refs"] == ["CR-9", "INC-1"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.lists(st.sampled_from(["ana", "li", "tan wei", "bo"]), max_size=3),
+            st.none() | st.integers(1900, 2020),
+        ),
+        max_size=12,
+    )
+)
+def test_keys_joined_to_years_match_a_plain_loop(
+    rows: list[tuple[list[str] | None, int | None]],
+) -> None:
+    # The Arrow version against the obvious loop: each key with the year and the next one,
+    # sorted per record; no list without keys or without a year.
+    lists = pa.array([k for k, _ in rows], pa.list_(pa.string()))
+    years = pa.array([y for _, y in rows], pa.int32())
+    got = keys.with_years(lists, years, shifts=(0, 1)).to_pylist()
+    expected = [
+        sorted(f"{k} {y + s}" for k in words for s in (0, 1)) if words and y is not None else None
+        for words, y in rows
+    ]
+    assert got == expected

@@ -10,7 +10,7 @@ import pytest
 
 from justicelink.linkage import variants
 from justicelink.linkage.normalise import name_tokens
-from justicelink.linkage.prepare import name_frequencies
+from justicelink.linkage.prepare import good_turing, name_frequencies
 from justicelink.linkage.variants import chinese_fold, roman_fold, variant_tokens
 
 
@@ -59,7 +59,8 @@ def test_the_docstring_examples_hold() -> None:
 def test_name_frequencies_count_persons_not_records() -> None:
     # Worked by hand: "a" is held by one person with three records (one full date twice,
     # a year-only record of the same year) and by another born in 1970 (year only): two
-    # persons. "b" and "c" one each; the record without a name does not count.
+    # persons. "b" and "c" one each; the record without a name does not count. (Turing's
+    # estimate of a name seen once, 2 x N(2) / N(1) = 2 x 1 / 2, leaves it at one.)
     records = pa.table(
         {
             "name_key": ["a", "a", "a", "a", "b", None, "c"],
@@ -74,3 +75,25 @@ def test_name_frequencies_count_persons_not_records() -> None:
         "b": pytest.approx(1 / 4),
         "c": pytest.approx(1 / 4),
     }
+
+
+def test_names_seen_once_are_rarer_than_once() -> None:
+    # Worked by hand: ten names held by one person each, two by two persons, one by three.
+    # Turing: a count of 1 is worth 2 x 2 / 10 = 0.4 persons, a count of 2 is worth
+    # 3 x 1 / 2 = 1.5; a count of 3 has no N(4) and stays 3. Out of 10 + 4 + 3 = 17 persons.
+    assert good_turing({1: 10, 2: 2, 3: 1}) == {1: pytest.approx(0.4), 2: pytest.approx(1.5)}
+    names = [f"n{i}" for i in range(10)] + ["d0", "d0", "d1", "d1", "t", "t", "t"]
+    years = list(range(1950, 1967))  # one full date of birth each
+    records = pa.table(
+        {
+            "name_key": names,
+            "dob_exact": [dt.date(y, 3, 3) for y in years],
+            "dob_year": years,
+        }
+    )
+    table = dict(zip(*(c.to_pylist() for c in name_frequencies(records).columns), strict=True))
+    assert table["n0"] == pytest.approx(0.4 / 17)
+    assert table["d0"] == pytest.approx(1.5 / 17)
+    assert table["t"] == pytest.approx(3 / 17)
+    # Never above the count, never below a smaller count's estimate.
+    assert good_turing({1: 2, 2: 5, 3: 1}) == {1: 1.0, 2: pytest.approx(1.0)}

@@ -7,7 +7,6 @@ its size): see :data:`MAX_PAIR_BLOCK`, :data:`MAX_TOKEN_BLOCK`, :data:`MAX_KEY_B
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import cast
 
@@ -63,13 +62,13 @@ MAX_KEY_BLOCK = 50
 MAX_EDIT_BLOCK = 200
 
 
-def capped(keys: list[list[str] | None], cap: int) -> pa.ListArray:
+def capped(keys: list[list[str] | None] | pa.ListArray, cap: int) -> pa.ListArray:
     """Each record's keys, keeping only those held by at most ``cap`` records.
 
     Counted on the keys' dictionary codes with NumPy: at 1e6 records the columns hold tens
     of millions of keys, which Python's Counter took a minute over.
     """
-    lists = pa.array(keys, pa.list_(pa.string()))
+    lists = keys if isinstance(keys, pa.ListArray) else pa.array(keys, pa.list_(pa.string()))
     flat = pc.list_flatten(lists)
     owner = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
     encoded = pc.dictionary_encode(flat)
@@ -89,6 +88,45 @@ def capped(keys: list[list[str] | None], cap: int) -> pa.ListArray:
     return pa.ListArray.from_arrays(offsets, kept, mask=pa.array(sizes == 0))
 
 
+def _regroup(values: pa.Array, owner: np.ndarray, rows: int) -> pa.ListArray:
+    """``values`` as lists by ``owner`` (a record index per value), each list sorted; no
+    list where none."""
+    keep = ~pc.is_null(values).to_numpy(zero_copy_only=False)
+    table = pa.table({"owner": owner[keep], "value": values.filter(pa.array(keep))})
+    table = table.sort_by([("owner", "ascending"), ("value", "ascending")])
+    sizes = np.bincount(table.column("owner").to_numpy(), minlength=rows)
+    offsets = pa.array(np.concatenate(([0], np.cumsum(sizes))), pa.int32())
+    kept = table.column("value").combine_chunks()
+    return pa.ListArray.from_arrays(offsets, kept, mask=pa.array(sizes == 0))
+
+
+def _concat_lists(left: pa.ListArray, right: pa.ListArray) -> pa.ListArray:
+    """Each record's ``left`` values followed by its ``right`` values."""
+    values = pa.concat_arrays([pc.list_flatten(left), pc.list_flatten(right)])
+    owner = np.concatenate(
+        [pc.list_parent_indices(left).to_numpy(), pc.list_parent_indices(right).to_numpy()]
+    ).astype(np.int64)
+    return _regroup(values, owner, len(left))
+
+
+def with_years(keys: pa.ListArray, years: pa.Array, shifts: tuple[int, ...] = (0,)) -> pa.ListArray:
+    """Each record's keys joined to its year of birth plus each of ``shifts`` (``key 1990``).
+
+    A record without a year, or without keys, has no list. Built on Arrow arrays: at 1e6
+    records these columns hold tens of millions of keys.
+    """
+    flat = pc.list_flatten(keys)
+    owner = pc.list_parent_indices(keys)
+    year = pc.take(years, owner)
+    joined = [
+        pc.binary_join_element_wise(flat, pc.cast(pc.add(year, shift), pa.string()), " ")
+        for shift in shifts
+    ]
+    values = pa.concat_arrays(joined) if joined else pa.array([], pa.string())
+    owners = np.tile(owner.to_numpy().astype(np.int64), len(shifts))
+    return _regroup(values, owners, len(keys))
+
+
 def distinctive(out: dict[str, list[object]]) -> dict[str, pa.Array]:
     """The capped blocking columns, from the uncapped keys of every record.
 
@@ -105,21 +143,19 @@ def distinctive(out: dict[str, list[object]]) -> dict[str, pa.Array]:
     years = cast(list[int | None], out["dob_year"])
     columns["name_pairs"] = capped(pairs, MAX_PAIR_BLOCK)
     columns["block_tokens"] = capped(tokens, MAX_TOKEN_BLOCK)
-    name_years = [
-        [f"{key} {year}" for key in sorted({*words, *(pair_keys or ())})]
-        if words and year is not None
-        else None
-        for words, pair_keys, year in zip(tokens, pairs, years, strict=True)
-    ]
-    columns["name_years"] = capped(name_years, MAX_KEY_BLOCK)
+    year_array = pa.array(years, pa.int32())
+    token_lists = pa.array(tokens, pa.list_(pa.string()))
+    pair_lists = pa.array(pairs, pa.list_(pa.string()))
+    # A name word or two with the year of birth (words have no spaces, pairs one: no key is
+    # both). Records without a word of name have none.
+    words_and_pairs = _concat_lists(token_lists, pair_lists)
+    columns["name_years"] = capped(with_years(words_and_pairs, year_array), MAX_KEY_BLOCK)
 
-    dobs = cast(list[dt.date | None], out["dob_exact"])
-    sexes = cast(list[str | None], out["sex"])
-    dob_sex = [
-        [f"{d.isoformat()} {s}"] if d is not None and s is not None else None
-        for d, s in zip(dobs, sexes, strict=True)
-    ]
-    columns["dob_sex"] = pc.list_element(capped(dob_sex, MAX_KEY_BLOCK), 0)
+    dob_text = pc.cast(pa.array(out["dob_exact"], pa.date32()), pa.string())
+    dob_sex = pc.binary_join_element_wise(dob_text, pa.array(out["sex"], pa.string()), " ")
+    rows = len(dob_sex)
+    one_each = _regroup(dob_sex, np.arange(rows, dtype=np.int64), rows)
+    columns["dob_sex"] = pc.list_element(capped(one_each, MAX_KEY_BLOCK), 0)
 
     # Computed once per distinct name, in a cache that goes when the columns are built (a
     # module-level cache would hold millions of forms through the scoring that follows).
@@ -129,12 +165,7 @@ def distinctive(out: dict[str, list[object]]) -> dict[str, pa.Array]:
         for name in (tuple(words) if words else () for words in tokens)
     ]
     # A one-typo form with the year of birth or the next one: years one apart meet too.
-    edit_years = [
-        [f"{key} {y}" for key in keys for y in (year, year + 1)]
-        if keys and year is not None
-        else None
-        for keys, year in zip(edits, years, strict=True)
-    ]
+    edit_years = with_years(pa.array(edits, pa.list_(pa.string())), year_array, shifts=(0, 1))
     columns["name_edit_years"] = capped(edit_years, MAX_KEY_BLOCK)
     without_year = {
         key for keys, year in zip(edits, years, strict=True) if year is None for key in keys

@@ -134,12 +134,15 @@ class LinkageDob:
         year: The year, whenever one is known.
         month: The month, when recorded and not a defaulted 1 January.
         day: The day, under the same condition as ``exact``.
+        defaulted: The date was recorded as 1 January (to the day or the month), which
+            counts only as its year but is weighed apart from a year-only date.
     """
 
     exact: dt.date | None
     year: int | None
     month: int | None
     day: int | None
+    defaulted: bool = False
 
     @property
     def swapped(self) -> dt.date | None:
@@ -163,4 +166,4 @@ def linkage_dob(date: dt.date | None, precision: str | None) -> LinkageDob:
         return LinkageDob(date, date.year, date.month, date.day)
     if precision in ("day", "month") and not defaulted:
         return LinkageDob(None, date.year, date.month, None)
-    return LinkageDob(None, date.year, None, None)
+    return LinkageDob(None, date.year, None, None, defaulted and precision in ("day", "month"))

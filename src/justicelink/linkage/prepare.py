@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import jellyfish
 import pyarrow as pa
@@ -93,6 +94,7 @@ SCHEMA = pa.schema(
         ("dob_year", pa.int32()),
         ("dob_month", pa.int32()),
         ("dob_day", pa.int32()),
+        ("dob_default", pa.bool_()),
         ("sex", pa.string()),
         ("id_number", pa.string()),
         ("id_visible", pa.string()),
@@ -131,6 +133,20 @@ def _names(
 def _sounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
     # Metaphone (jellyfish) per word, sorted: spellings that sound alike meet.
     return tuple(sorted(jellyfish.metaphone(t) for t in tokens))
+
+
+def _name_fields(
+    tokens: tuple[str, ...],
+) -> tuple[str | None, str | None, list[str] | None, str | None, list[str] | None]:
+    # A name's key, phonetic key, sounds, variant form and word pairs.
+    sounds = _sounds(tokens)
+    return (
+        " ".join(tokens) or None,
+        " ".join(sounds) or None,
+        list(sounds) or None,
+        " ".join(variant_tokens(tokens)) or None,
+        list(word_pairs(tokens)) or None,
+    )
 
 
 def clean_id(value: str | None) -> str | None:
@@ -174,9 +190,11 @@ def _forms(key: str | None, aliases: str | None, family: str | None) -> list[str
     the family name when the alias lacks it (an AKA is often a given name only)."""
     if not key:
         return None
+    if not aliases:
+        return [key]
     forms = [key]
     family_tokens = name_tokens(family) if family else ()
-    for alias in _ALIAS_SEPARATOR.split(aliases or ""):
+    for alias in _ALIAS_SEPARATOR.split(aliases):
         tokens = name_tokens(alias)
         if not tokens:
             continue
@@ -206,7 +224,8 @@ def prepare_rows(
         cannot be compared (no name and no year of birth).
     """
     cols = {name: rows.column(name).to_pylist() for name in SOURCE_COLUMNS}
-    out: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
+    rows_out: list[tuple[object, ...]] = []
+    named: dict[tuple[str, ...], tuple[Any, ...]] = {}
     incomparable: list[str] = []
     for i, record_id in enumerate(cols["record_id"]):
         family = cols["family_name"][i]
@@ -221,8 +240,10 @@ def prepare_rows(
             continue
         address_key, district = _address(cols["address"][i], cols["area"][i])
         sex = cols["sex"][i]
-        key = " ".join(tokens) or None
-        phonetic = " ".join(_sounds(tokens)) or None
+        # Once per distinct name, in a cache that goes with this call (the lists are shared
+        # by the records holding the name, and never changed).
+        fields = named.get(tokens) or named.setdefault(tokens, _name_fields(tokens))
+        key, phonetic, sounds, variant, pairs = fields
         visible = cols["id_number_visible"][i]
         full_id = None if visible else clean_id(cols["id_number"][i])
         id_start, id_end = visible_id(visible) if visible else (full_id, full_id)
@@ -235,8 +256,8 @@ def prepare_rows(
             "name_tokens": list(tokens) or None,
             "name_key": key,
             "name_phonetic": phonetic,
-            "name_sounds": list(_sounds(tokens)) or None,
-            "name_variant": " ".join(variant_tokens(tokens)) or None,
+            "name_sounds": sounds,
+            "name_variant": variant,
             "name_forms": _forms(key, cols["aliases"][i], family),
             "dob_exact": dob.exact,
             "dob_swapped": dob.swapped,
@@ -244,6 +265,7 @@ def prepare_rows(
             "dob_year": year,
             "dob_month": dob.month,
             "dob_day": dob.day,
+            "dob_default": dob.defaulted or None,
             "sex": sex if sex in ("male", "female") else None,
             "id_number": full_id,
             "id_visible": visible or None,
@@ -252,12 +274,13 @@ def prepare_rows(
             "address_key": address_key,
             "district": district,
             "case_refs": sorted(refs) or None,
-            "name_pairs": list(word_pairs(tokens)) or None,
+            "name_pairs": pairs,
             # A record without a year of birth meets others by the sound of its name alone.
             "name_phonetic_no_year": phonetic if year is None else None,
         }
-        for field in SCHEMA.names:
-            out[field].append(None if field in _LATER else values[field])
+        rows_out.append(tuple(None if f in _LATER else values[f] for f in SCHEMA.names))
+    by_field = list(zip(*rows_out, strict=True)) or [() for _ in SCHEMA.names]
+    out = {f: list(column) for f, column in zip(SCHEMA.names, by_field, strict=True)}
     columns: dict[str, list[object] | pa.Array] = {**out, **distinctive(out)}
     columns["alias_blocks"] = alias_blocks(cast(list[list[str] | None], out["name_forms"]))
     return pa.table(columns, schema=SCHEMA), incomparable
@@ -287,6 +310,10 @@ def read_case_refs(warehouse: Warehouse) -> dict[str, list[str]]:
     return {rid: sorted(refs) for rid, refs in found.items()}
 
 
+# Counts of name holders up to this are smoothed by Turing's estimate (see good_turing).
+_GOOD_TURING_MAX = 5
+
+
 def name_frequencies(records: pa.Table) -> pa.Table:
     """How common each normalised name is among *persons*: Splink's term-frequency table
     for ``name_key`` (columns ``name_key``, ``tf_name_key``).
@@ -298,7 +325,8 @@ def name_frequencies(records: pa.Table) -> pa.Table:
     recorded without a full date that none of those dates has; a name recorded with no date
     of birth at all counts once. The shares are of all such identities. Two persons with one
     name and one birthday count once, which understates a very common name only where
-    birthdays collide.
+    birthdays collide. Counts of a few persons are then smoothed by :func:`good_turing`:
+    the value is the chance that *another* person has the name.
     """
     dates: dict[str, set[dt.date]] = {}
     years: dict[str, set[int]] = {}
@@ -320,9 +348,37 @@ def name_frequencies(records: pa.Table) -> pa.Table:
         for name, full in dates.items()
     }
     total = float(max(sum(persons.values()), 1))
+    expected = good_turing(Counter(persons.values()))
     return pa.table(
         {
             "name_key": pa.array(list(persons), pa.string()),
-            "tf_name_key": pa.array([n / total for n in persons.values()], pa.float64()),
+            "tf_name_key": pa.array(
+                [expected.get(n, n) / total for n in persons.values()], pa.float64()
+            ),
         }
     )
+
+
+def good_turing(holders: Mapping[int, int], largest: int = _GOOD_TURING_MAX) -> dict[int, float]:
+    """How many persons a name held by ``r`` of the counted persons has in the population.
+
+    A name seen once among the records is, on average, rarer in the population than once:
+    among all the names a population could have, those that happened to be seen are the
+    commoner ones. Turing's estimate (Good, *Biometrika* 40, 1953) of a count ``r`` is
+    ``(r + 1) N(r + 1) / N(r)``, where ``N(r)`` is how many names are held by ``r`` persons.
+    It is used up to ``largest`` (Katz, *IEEE Trans. ASSP* 35, 1987: larger counts are
+    reliable as they are), only where ``N(r + 1)`` was seen, kept at most ``r`` and never
+    below the estimate of a smaller count. The chance that a record of another person has a
+    name, the term frequency the model divides by, is this count over all persons.
+
+    >>> good_turing({1: 100, 2: 10, 3: 2})
+    {1: 0.2, 2: 0.6}
+    """
+    found: dict[int, float] = {}
+    floor = 0.0
+    for r in range(1, largest + 1):
+        if not holders.get(r) or not holders.get(r + 1):
+            break
+        floor = max(floor, min(float(r), (r + 1) * holders[r + 1] / holders[r]))
+        found[r] = floor
+    return found
