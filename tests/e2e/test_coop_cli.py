@@ -233,3 +233,53 @@ def test_basis_and_parties_refresh(tmp_path: Path) -> None:
         ok=False,
     )
     assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_report_carries_the_registers_statistics(
+    register: dict[str, Any], linked_country: Path
+) -> None:
+    import re
+
+    out = register["root"] / "report.html"
+    run_cli(
+        "report",
+        "--warehouse",
+        str(linked_country / "w.duckdb"),
+        "--out",
+        str(out),
+        "--cooperation-db",
+        register["options"][1],
+        cwd=register["root"],
+    )
+    section = out.read_text(encoding="utf-8").split("<h2>International cooperation</h2>")[1]
+    section = section.split("<h2>")[0]
+    truth = register["truth"]["statistics"]
+    assert f"({truth['requests']})" in section
+    header = re.findall(r'<th class="n">([^<]*)</th>', section.split("</thead>")[0])
+    row = section.split("<tr><th>all</th>")[1].split("</tr>")[0]
+    totals = re.findall(r'<th class="n">([^<]*)</th>', row)
+    shown = dict(zip(header, totals, strict=True))
+    for outcome, n in truth["by_outcome"].items():
+        assert shown[outcome.replace("_", " ")] == f"{n:,}", outcome
+    median = truth["days_to_execution"]["median"]
+    assert shown["days, median"] == f"{median:.0f}"
+    refusals = section.split("Refusals by ground")[1]
+    for ground, n in truth["refusals_by_ground"].items():
+        assert f'<td>{ground.replace("_", " ")}</td><td class="n">{n:,}</td>' in refusals
+
+
+def test_the_report_refuses_a_store_that_is_not_there(linked_country: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "report",
+        "--warehouse",
+        str(linked_country / "w.duckdb"),
+        "--out",
+        str(tmp_path / "r.html"),
+        "--cooperation-db",
+        f"sqlite:///{tmp_path / 'nowhere.sqlite'}",
+        cwd=tmp_path,
+        ok=False,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "nowhere.sqlite: no store here" in result.stderr
+    assert not (tmp_path / "nowhere.sqlite").exists() and not (tmp_path / "r.html").exists()

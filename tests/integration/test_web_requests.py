@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,31 @@ def test_a_prosecutor_reads_only_their_offices_requests(web: WebApp) -> None:
     assert ("consultation", f"coop request {own[0]}", "success") in mine
     assert ("denied", f"coop request {other}", "denied") in mine
     assert get_entry(web.store, own[0]).status == "sent"  # unchanged
+
+
+def test_the_central_authority_sees_the_registers_processing_statistics(web: WebApp) -> None:
+    closing = {"executed", "executed_in_part", "refused", "withdrawn"}
+    entries = list_entries(web.store)
+    # By hand from the register: each request's outcome, and the days to execution.
+    outcomes = Counter(e.status if e.status in closing else "open" for e in entries)
+    with TestClient(web.app) as client:
+        sign_in(client, web, "cai")
+        page = client.get("/requests").text
+    panel = page.split('id="stats"')[1].split("</section>")[0]
+    assert f"All {len(entries)} requests" in panel
+    header = re.findall(r"<th class=\"n\">([a-z ]+)</th>", panel.split("</thead>")[0])
+    row = panel.split("<tr><th>all</th>")[1].split("</tr>")[0]
+    totals = re.findall(r"<th class=\"n\">([^<]*)</th>", row)
+    shown = dict(zip(header, totals, strict=False))
+    assert {k.replace(" ", "_"): int(v) for k, v in shown.items() if k in {
+        o.replace("_", " ") for o in outcomes}} == dict(outcomes)  # fmt: skip
+    refused = Counter(e.status for e in entries)["refused"]
+    grounds = re.findall(r'<td class="n">(\d+)</td>', panel.split("Refusals by ground")[1].split(
+        "</table>")[0])  # fmt: skip
+    assert sum(int(n) for n in grounds) == refused
+
+
+def test_a_prosecutor_sees_no_register_statistics(web: WebApp) -> None:
+    with TestClient(web.app) as client:
+        sign_in(client, web, "prs")
+        assert 'id="stats"' not in client.get("/requests").text

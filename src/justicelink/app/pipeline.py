@@ -69,23 +69,53 @@ def report(
     measured: MeasuresReport | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    cooperation_store: str | None = None,
 ) -> Path:
     """Write the HTML report of the published (protected) measures.
 
     Args:
         measured: Measures already computed with the same settings (not computed again).
+        cooperation_store: The URL of the store holding the cooperation register: adds its
+            processing statistics (aggregates only).
     """
     if not warehouse_exists(warehouse_path, engine):
         raise SourceFileNotFoundError(
             f"{warehouse_path}: no warehouse here; run `justicelink ingest` and `link` first"
         )
+    cooperation = None if cooperation_store is None else _cooperation(cooperation_store)
     if measured is None:
         chosen = settings or PublishSettings()
         measured = measure(
             warehouse_path, None, chosen, truth_dir=truth_dir, progress=progress, engine=engine
         )
     quality, labels = _quality(warehouse_path, truth_dir, engine)
-    return render(measured, quality, labels, out, source=warehouse_path.name)
+    return render(
+        measured, quality, labels, out, source=warehouse_path.name, cooperation=cooperation
+    )
+
+
+def _cooperation(url: str) -> dict[str, Any]:
+    """The register's processing statistics, from the store at ``url`` (read, not changed)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from justicelink.app.cooperation import statistics
+    from justicelink.errors import StoreError
+    from justicelink.store.db import Store, normalise_url
+
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        raise SourceFileNotFoundError(f"{parsed.database}: no store here (--cooperation-db)")
+    store = Store(url, migrate=False)  # a report reads the store; it never changes its schema
+    try:
+        return statistics(store)
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"{store.display_url}: no cooperation register readable here "
+            f"({type(exc).__name__}); is it the store of `justicelink coop`?"
+        ) from None
+    finally:
+        store.close()
 
 
 @dataclass

@@ -44,6 +44,15 @@ def report(
             metavar="TRUTH_DIR",
         ),
     ] = None,
+    cooperation_db: Annotated[
+        str | None,
+        typer.Option(
+            help="The store holding the cooperation register (as `coop --db`): add its "
+            "processing statistics (requests by type and outcome, days to execution, "
+            "refusals by ground). Read only.",
+            metavar="URL",
+        ),
+    ] = None,
     engine: ENGINE = None,
     spark_master: SPARK_MASTER = None,
     as_json: Annotated[
@@ -59,6 +68,10 @@ def report(
     Example:
 
         justicelink report --warehouse country.duckdb --out country-report.html
+
+    With the central authority's register (the store `justicelink coop` uses):
+
+        justicelink report --cooperation-db sqlite:///justicelink-store.sqlite
     """
     with user_errors():
         from justicelink.app.pipeline import PublishSettings
@@ -72,6 +85,7 @@ def report(
                 settings,
                 truth_dir=truth,
                 progress=lambda s: status.update(f"[bold]report[/] {s}"),
+                cooperation_store=cooperation_db,
                 engine=engine_of(engine, spark_master),
             )
     if as_json:

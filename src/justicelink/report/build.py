@@ -198,11 +198,14 @@ def render(
     out: Path,
     *,
     source: str,
+    cooperation: dict[str, Any] | None = None,
 ) -> Path:
     """Write the report of published measures; returns its path.
 
     Args:
         source: A name for the warehouse the figures come from (shown, never a full path).
+        cooperation: The cooperation register's processing statistics
+            (:func:`justicelink.app.cooperation.statistics`), for a section of their own.
     """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("justicelink.report", "templates"),
@@ -232,6 +235,7 @@ def render(
         quality=quality,
         effect=report.linkage_effect,
         manifest=json.dumps(report.manifest, indent=2, sort_keys=True, default=str),
+        cooperation=cooperation,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

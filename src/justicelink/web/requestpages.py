@@ -24,6 +24,7 @@ from justicelink.app.cooperation import (
     list_requests,
     set_status,
     show_request,
+    statistics,
 )
 from justicelink.cooperation.vocabulary import RefusalGround, RequestType, Status
 from justicelink.errors import CooperationError
@@ -69,9 +70,13 @@ def requests_page(
     request: Request, who: Annotated[Principal, Depends(require("requests"))]
 ) -> Response:
     """Open and closed requests, overdue first, then by due date (the listing is audited)."""
-    rows = list_requests(_register(request, who), owner=_owner(request, who))
+    register = _register(request, who)
+    owner = _owner(request, who)
+    rows = list_requests(register, owner=owner)
     rows.sort(key=_urgency)
-    return render(request, "requests.html.j2", who, {"rows": rows, "owner": _owner(request, who)})
+    # The review mechanisms' statistics are the whole register's: a central authority's view.
+    stats = None if owner else statistics(register.store)
+    return render(request, "requests.html.j2", who, {"rows": rows, "owner": owner, "stats": stats})
 
 
 def _basis(shown: dict[str, Any], directory: Path | None) -> dict[str, Any] | None:
