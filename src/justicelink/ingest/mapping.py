@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -244,6 +244,47 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def read_yaml_file(path: Path, error: type[Exception], expected: str) -> dict[str, Any]:
+    """A YAML file's top-level mapping, read with :class:`_StringKeyLoader`.
+
+    Raises:
+        error: malformed YAML (with line and column), not UTF-8, or not a mapping (the
+            message then says ``expected``), as one line naming the file.
+    """
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StringKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{path}: malformed YAML: {where}{problem}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
+    if not isinstance(raw, dict):
+        raise error(f"{path}: expected {expected}")
+    return raw
+
+
+def validated(
+    model: type[_Model], raw: dict[str, Any], path: Path, error: type[Exception]
+) -> _Model:
+    """``raw`` as a ``model``; a shape or meaning error as one line naming file and place.
+
+    Of the alternatives a union tried, the error that got deepest says what was meant.
+    """
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = max(errors, key=lambda e: len(e["loc"]))
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise error(f"{path}: {_location(first['loc'])}: {message}{more}") from None
+
+
 def load_mapping(path: Path) -> Mapping:
     """Read and validate a mapping file.
 
@@ -255,25 +296,8 @@ def load_mapping(path: Path) -> Mapping:
         path = path / "agencies.yaml"
     if not path.is_file():
         raise SourceFileNotFoundError(f"{path}: mapping file not found")
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StringKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise MappingError(f"{path}: malformed YAML: {where}{problem}") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"{path}: not UTF-8 text") from None
-    if not isinstance(raw, dict):
-        raise MappingError(f"{path}: expected a mapping with 'agencies' at the top level")
-    try:
-        spec = MappingSpec.model_validate(raw)
-    except ValidationError as exc:
-        errors = exc.errors()
-        # Of the alternatives a union tried, the one that got deepest says what was meant.
-        first = max(errors, key=lambda e: len(e["loc"]))
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise MappingError(f"{path}: {_location(first['loc'])}: {first['msg']}{more}") from None
+    raw = read_yaml_file(path, MappingError, "a mapping with 'agencies' at the top level")
+    spec = validated(MappingSpec, raw, path, MappingError)
     return Mapping(path=path, spec=spec, files=tuple(_resolve(path, spec)))
 
 

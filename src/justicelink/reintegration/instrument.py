@@ -13,11 +13,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from justicelink.errors import ReintegrationError, SourceFileNotFoundError
-from justicelink.ingest.mapping import _location, _StringKeyLoader
+from justicelink.ingest.mapping import read_yaml_file, validated
 
 #: Scores of every item: no need, some need, serious need.
 SCORES = (0, 1, 2)
@@ -174,22 +173,5 @@ def load_instrument(path: Path | None = None) -> Instrument:
     path = path or shipped_path()
     if not path.is_file():
         raise SourceFileNotFoundError(f"{path}: needs instrument not found")
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StringKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ReintegrationError(f"{path}: malformed YAML: {where}{problem}") from None
-    except UnicodeDecodeError:
-        raise ReintegrationError(f"{path}: not UTF-8 text") from None
-    if not isinstance(raw, dict):
-        raise ReintegrationError(f"{path}: expected a mapping with 'instrument' and 'domains'")
-    try:
-        return Instrument.model_validate(raw)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = max(errors, key=lambda e: len(e["loc"]))
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ReintegrationError(f"{path}: {_location(first['loc'])}: {message}{more}") from None
+    raw = read_yaml_file(path, ReintegrationError, "a mapping with 'instrument' and 'domains'")
+    return validated(Instrument, raw, path, ReintegrationError)

@@ -14,11 +14,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from justicelink.errors import MappingError, SourceFileNotFoundError
-from justicelink.ingest.mapping import _location, _StringKeyLoader
+from justicelink.ingest.mapping import read_yaml_file, validated
 from justicelink.risk.table import PredictorKind
 
 #: Column names read as protected attributes: never predictors unless the mapping opts in
@@ -199,25 +198,8 @@ def load_cohort_spec(path: Path) -> CohortSpec:
     """
     if not path.is_file():
         raise SourceFileNotFoundError(f"{path}: cohort mapping not found")
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StringKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise MappingError(f"{path}: malformed YAML: {where}{problem}") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"{path}: not UTF-8 text") from None
-    if not isinstance(raw, dict):
-        raise MappingError(f"{path}: expected a mapping with 'outcome' and 'predictors'")
-    try:
-        return CohortSpec.model_validate(raw)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = max(errors, key=lambda e: len(e["loc"]))
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise MappingError(f"{path}: {_location(first['loc'])}: {message}{more}") from None
+    raw = read_yaml_file(path, MappingError, "a mapping with 'outcome' and 'predictors'")
+    return validated(CohortSpec, raw, path, MappingError)
 
 
 def json_schema() -> dict[str, Any]:
