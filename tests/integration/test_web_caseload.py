@@ -84,6 +84,14 @@ def test_an_officer_assesses_proposes_decides_and_the_log_shows_each_step(web: W
             data={"decision": "accepted", "reason": "agreed with her", "csrf_token": token},
         )
         assert "accepted: agreed with her" in accepted.text
+        unreadable = client.post(
+            f"/caseload/plan/{plan_id}/2",
+            data={"decision": "edited", "reason": "a week at home first", "start": "2027-13-08",
+                  "csrf_token": token},
+        )  # fmt: skip
+        assert unreadable.status_code == 400 and "start: '2027-13-08' is not a date" in (
+            unreadable.text.replace("&#39;", "'")
+        )
         edited = client.post(
             f"/caseload/plan/{plan_id}/2",
             data={"decision": "edited", "reason": "a week at home first", "start": "2027-03-08",

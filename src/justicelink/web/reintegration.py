@@ -180,16 +180,22 @@ def decide_submit(
         raise ForbiddenError("no such plan on your caseload")
     caseload = _own(request, who, person)
     changes: dict[str, Any] = {}
-    if decision == "edited":
-        try:
+    try:
+        if decision == "edited":
+            # An edit that cannot be read is refused, never stored as no edit at all.
+            if responsible and responsible not in AGENCIES:
+                raise ReintegrationError(
+                    f"responsible: {responsible!r} is not one of {', '.join(AGENCIES)}"
+                )
+            try:
+                after = dt.date.fromisoformat(start) if start else None
+            except ValueError:
+                raise ReintegrationError(f"start: {start!r} is not a date (YYYY-MM-DD)") from None
             changes = {
                 "programme_key": programme.strip() or None,
-                "responsible": responsible if responsible in AGENCIES else None,
-                "start_after": dt.date.fromisoformat(start) if start else None,
+                "responsible": responsible or None,
+                "start_after": after,
             }
-        except ValueError:
-            changes = {}
-    try:
         reint.decide_action(caseload, plan_id, ordinal, decision, reason, changes=changes)
     except ReintegrationError as exc:
         return render(
