@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from justicelink.app.evaluation import LEFT_OUT, REPORT, RESULT, outputs
 from justicelink.errors import EvaluationError, InputError
@@ -142,7 +143,8 @@ async def evaluate_upload(
         rows = parse_participants(text, source=participants.filename or "participant file")
     except (InputError, EvaluationError) as exc:
         return _form(request, who, status=400, programme=name, purpose=purpose, error=str(exc))
-    evaluation = evidence_of(request).evaluate(name, rows)
+    # The evaluation takes seconds: off the event loop, so other users are still served.
+    evaluation = await run_in_threadpool(evidence_of(request).evaluate, name, rows)
     summary = evaluation.to_json()
     audit_of(request).record(
         who.actor,
@@ -157,7 +159,8 @@ async def evaluate_upload(
     )
     shelf = shelf_of(request)
     until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=shelf.minutes)
-    token = shelf.put(Kept(who.account.name, name, until, outputs(evaluation), summary))
+    files = await run_in_threadpool(outputs, evaluation)
+    token = shelf.put(Kept(who.account.name, name, until, files, summary))
     return _form(request, who, programme=name, result=summary, token=token)
 
 
